@@ -1,0 +1,66 @@
+// Command issuer is the institutions' command line: it previews how
+// equivalency tables map learner records, and (as the service grows) signs
+// credentials and runs the issuer service.
+//
+//	issuer map [--learner ID] [--as-of YYYY-MM-DD] [--tables INDEX.json] [--credentials] [--json]
+//
+// Exit status: 0 done, 1 the work failed, 2 bad usage or unreadable input.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// errUsage marks errors that are the caller's: exit status 2.
+var errUsage = errors.New("usage")
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `usage: issuer COMMAND [flags]
+
+commands:
+  map    map learner records to community-college credit with equivalency
+         tables and print the credit, the reasons, and the OB 3.0 / CLR 2.0
+         credentials they become (sample data unless told otherwise)
+
+run "issuer COMMAND -h" for a command's flags
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "map":
+		err = runMap(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		err = fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+	}
+	return exitCode(err, stderr)
+}
+
+// exitCode is the one place errors become exit statuses.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "issuer: %v\n", err)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "issuer: %v\n", err)
+		return 1
+	}
+}
