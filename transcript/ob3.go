@@ -39,21 +39,21 @@ const (
 // by its subject: AchievementSubject for OB 3.0, ClrSubject for CLR 2.0. The
 // proof is added by the signer.
 type Credential[S any] struct {
-	Context          []string           `json:"@context"`
-	ID               string             `json:"id"`
-	Type             []string           `json:"type"`
-	Name             string             `json:"name"`
-	Description      string             `json:"description,omitempty"`
-	Issuer           Profile            `json:"issuer"`
-	ValidFrom        string             `json:"validFrom,omitempty"`
-	ValidUntil       string             `json:"validUntil,omitempty"`
-	IssuanceDate     string             `json:"issuanceDate,omitempty"`
-	ExpirationDate   string             `json:"expirationDate,omitempty"`
-	AwardedDate      string             `json:"awardedDate,omitempty"`
-	CredentialSubject S                 `json:"credentialSubject"`
-	Evidence         []EvidenceEntry    `json:"evidence,omitempty"`
-	CredentialSchema []CredentialSchema `json:"credentialSchema,omitempty"`
-	CredentialStatus *Status            `json:"credentialStatus,omitempty"`
+	Context           []string           `json:"@context"`
+	ID                string             `json:"id"`
+	Type              []string           `json:"type"`
+	Name              string             `json:"name"`
+	Description       string             `json:"description,omitempty"`
+	Issuer            Profile            `json:"issuer"`
+	ValidFrom         string             `json:"validFrom,omitempty"`
+	ValidUntil        string             `json:"validUntil,omitempty"`
+	IssuanceDate      string             `json:"issuanceDate,omitempty"`
+	ExpirationDate    string             `json:"expirationDate,omitempty"`
+	AwardedDate       string             `json:"awardedDate,omitempty"`
+	CredentialSubject S                  `json:"credentialSubject"`
+	Evidence          []EvidenceEntry    `json:"evidence,omitempty"`
+	CredentialSchema  []CredentialSchema `json:"credentialSchema,omitempty"`
+	CredentialStatus  *Status            `json:"credentialStatus,omitempty"`
 }
 
 // AchievementCredential is an OB 3.0 AchievementCredential.
