@@ -403,7 +403,7 @@ func sourceNoun(k Kind) string {
 	case Apprenticeship:
 		return "competency"
 	case Military:
-		return "ACE"
+		return "ACE-evaluated training"
 	}
 	return "record"
 }
