@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/satchel-wallet/satchel/schemas"
 	"github.com/satchel-wallet/satchel/transcript"
 	"github.com/satchel-wallet/satchel/transcript/samples"
 )
@@ -263,6 +264,19 @@ func TestSubjectIdentity(t *testing.T) {
 		case s.ID == "" && len(s.Identifier) == 1 && s.Identifier[0].Hashed && strings.HasPrefix(s.Identifier[0].IdentityHash, "sha256$") && !strings.Contains(s.Identifier[0].IdentityHash, "@"):
 		default:
 			t.Errorf("%s: subject %+v is neither a DID nor a hashed identity", b.name, s)
+		}
+	}
+}
+
+// Every sample document, in both envelopes, expands under the embedded
+// contexts alone with no term dropped (safe mode): what we sign is what a
+// verifier reads.
+func TestBuildersExpandWithEmbeddedContexts(t *testing.T) {
+	for _, env := range []transcript.Envelope{transcript.VC2, transcript.VC11} {
+		for _, b := range buildSamples(t, env) {
+			if _, err := schemas.Expand(b.doc, nil); err != nil {
+				t.Errorf("envelope %d, %s: %v", env, b.name, err)
+			}
 		}
 	}
 }

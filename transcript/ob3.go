@@ -14,10 +14,13 @@ import (
 // JSON-LD contexts and JSON Schemas the builders name. The contexts are
 // embedded in package schemas; nothing fetches them.
 const (
-	ContextVC2   = "https://www.w3.org/ns/credentials/v2"
-	ContextVC11  = "https://www.w3.org/2018/credentials/v1"
-	ContextOB3   = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-	ContextCLR2  = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+	ContextVC2  = "https://www.w3.org/ns/credentials/v2"
+	ContextVC11 = "https://www.w3.org/2018/credentials/v1"
+	ContextOB3  = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+	ContextCLR2 = "https://purl.imsglobal.org/spec/clr/v2p0/context.json"
+	// ContextOBExt defines the 1EdTech JSON Schema validator type that
+	// credentialSchema names.
+	ContextOBExt = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 	SchemaOB3    = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 	SchemaCLR2   = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json"
 	schemaVType  = "1EdTechJsonSchemaValidator2019"
@@ -336,7 +339,7 @@ func BuildAchievement(in Institution, l Learner, r Record, m Mapping, opt BuildO
 		subj.ActivityStartDate = stamp(r.Military.Started.Time())
 		subj.ActivityEndDate = stamp(r.Military.Completed.Time())
 	}
-	ctx, vf, vu, iss, exp := opt.envelope(ContextOB3)
+	ctx, vf, vu, iss, exp := opt.envelope(ContextOB3, ContextOBExt)
 	c := AchievementCredential{
 		Context: ctx, ID: opt.ID, Type: []string{"VerifiableCredential", "AchievementCredential"},
 		Name:        ach.Name,
@@ -523,8 +526,12 @@ func BuildCLR(in Institution, l Learner, items []CLRItem, opt BuildOptions) (Clr
 	if len(items) == 0 || len(items) > MaxCLRItems {
 		errs = append(errs, fmt.Errorf("a transcript holds 1 to %d records, not %d", MaxCLRItems, len(items)))
 	}
+	// A learner without a DID is named only inside each nested credential:
+	// the published CLR 2.0 context (context.json, the one we embed) does
+	// not define ClrSubject's "identifier", and an undefined term would be
+	// neither signed nor verified.
 	subj := ClrSubject{Type: []string{"ClrSubject"}}
-	subj.ID, subj.Identifier = subjectOf(l, opt.Salt)
+	subj.ID, _ = subjectOf(l, opt.Salt)
 	seen := map[string]bool{}
 	addAch := func(a Achievement) {
 		if !seen[a.ID] {
@@ -557,7 +564,7 @@ func BuildCLR(in Institution, l Learner, items []CLRItem, opt BuildOptions) (Clr
 	if err := errors.Join(errs...); err != nil {
 		return ClrCredential{}, fmt.Errorf("%w: %w", ErrBuild, err)
 	}
-	ctx, vf, vu, iss, exp := opt.envelope(ContextCLR2, ContextOB3)
+	ctx, vf, vu, iss, exp := opt.envelope(ContextCLR2, ContextOB3, ContextOBExt)
 	c := ClrCredential{
 		Context: ctx, ID: opt.ID, Type: []string{"VerifiableCredential", "ClrCredential"},
 		Name:        fmt.Sprintf("%s: learner record of %s", in.Name, l.Name()),

@@ -160,7 +160,7 @@ func (p Pathway) Progress(records []Record, mappings []Mapping, colleges map[str
 				}
 				if i < len(mappings) {
 					for _, g := range mappings[i].Grants {
-						if ev.matchesCourse(g.Course) {
+						if ev.MatchesCourse(g.Course) {
 							sp.By = append(sp.By, fmt.Sprintf("record %s: %s %s granted by %s", r.ID, g.Course.Code, g.Course.College, g.Rule))
 						}
 					}
@@ -187,7 +187,8 @@ func (p Pathway) Progress(records []Record, mappings []Mapping, colleges map[str
 	return out
 }
 
-func (ev Covering) matchesCourse(c Course) bool {
+// MatchesCourse reports whether the course (earned or granted) covers the step.
+func (ev Covering) MatchesCourse(c Course) bool {
 	if ev.CID != "" {
 		return c.CID != "" && normCode(c.CID) == normCode(ev.CID)
 	}
@@ -206,5 +207,5 @@ func (ev Covering) matchesRecord(r Record, collegeName string) bool {
 	if r.Course == nil {
 		return false
 	}
-	return ev.matchesCourse(Course{College: collegeName, Code: r.Course.Code, CID: r.Course.CID})
+	return ev.MatchesCourse(Course{College: collegeName, Code: r.Course.Code, CID: r.Course.CID})
 }

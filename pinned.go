@@ -1,0 +1,13 @@
+//go:build pinned
+
+// This file is never built. It keeps the chosen dependencies that no package
+// imports yet pinned in go.mod through `go mod tidy`; each line goes when
+// the package that needs it lands.
+package main
+
+import (
+	_ "github.com/hyperledger/aries-framework-go/pkg/doc/presexch"
+	_ "github.com/hyperledger/aries-framework-go/pkg/doc/sdjwt/holder"
+	_ "github.com/lestrrat-go/jwx/v2/jws"
+	_ "modernc.org/sqlite"
+)
