@@ -25,7 +25,7 @@ func TestMapCommand(t *testing.T) {
 		notInOut string
 	}{
 		{name: "ok/one learner as text", args: []string{"map", "--as-of", "2026-09-01", "--learner", "L-1001"},
-			stdout: []string{"Equivalency mapping as of 2026-09-01", "EMS 101 Emergency Medical Technician", "granted by equivalency table military-cpl v2025.1 row M01", "unit-cap"},
+			stdout:   []string{"Equivalency mapping as of 2026-09-01", "EMS 101 Emergency Medical Technician", "granted by equivalency table military-cpl v2025.1 row M01", "unit-cap"},
 			notInOut: "OB 3.0 AchievementCredential"},
 		{name: "ok/credentials printed on request", args: []string{"map", "--as-of", "2026-09-01", "--learner", "L-1001", "--credentials"},
 			stdout: []string{"OB 3.0 AchievementCredential (unsigned):", `"AchievementCredential"`, "CLR 2.0 ClrCredential (unsigned):", `"exactMatchOf"`}},
