@@ -8,6 +8,5 @@ package main
 import (
 	_ "github.com/hyperledger/aries-framework-go/pkg/doc/presexch"
 	_ "github.com/hyperledger/aries-framework-go/pkg/doc/sdjwt/holder"
-	_ "github.com/lestrrat-go/jwx/v2/jws"
 	_ "modernc.org/sqlite"
 )

@@ -3,7 +3,7 @@ package proof
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
+	"crypto"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -41,7 +41,7 @@ func (jcsSuite) hashData(_ context.Context, unsecured, cfg map[string]any, _ *sc
 	return joinHashes(string(c), string(d)), nil
 }
 
-func (s jcsSuite) verify(pub ed25519.PublicKey, data []byte, value string) error {
+func (s jcsSuite) verify(pub crypto.PublicKey, data []byte, value string) error {
 	return s.rdfcSuite.verify(pub, data, value)
 }
 

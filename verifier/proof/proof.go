@@ -26,6 +26,8 @@ const (
 	Ed2018        = "Ed25519Signature2018"
 	EddsaRDFC     = "eddsa-rdfc-2022"
 	EddsaJCS      = "eddsa-jcs-2022"
+	JWS2020       = "JsonWebSignature2020"
+	legacyEddsa   = "eddsa-2022"
 )
 
 // Proof purposes (verification relationships).
@@ -38,6 +40,7 @@ const (
 const (
 	contextVC2        = "https://www.w3.org/ns/credentials/v2"
 	contextDIv2       = "https://w3id.org/security/data-integrity/v2"
+	contextDIv1       = "https://w3id.org/security/data-integrity/v1"
 	contextEd2020     = "https://w3id.org/security/suites/ed25519-2020/v1"
 	contextSecurityV2 = "https://w3id.org/security/v2"
 )
@@ -298,8 +301,8 @@ func verifyOne(ctx context.Context, doc map[string]any, all []map[string]any, p 
 		return r
 	}
 	r.Controller = key.Controller
-	pub, ok := key.Public.(ed25519.PublicKey)
-	if !ok {
+	pub := key.Public
+	if _, ok := pub.(ed25519.PublicKey); !ok && !suite.anyKey() {
 		return fail("%s needs an Ed25519 key; %s is %T", suite.name(), r.VerificationMethod, key.Public)
 	}
 	cfg := copyMap(p)
@@ -332,7 +335,10 @@ type suite interface {
 	sign(s Signer, data []byte) (map[string]any, error)
 	// strip removes the signature value from cfg and returns it.
 	strip(cfg map[string]any) string
-	verify(pub ed25519.PublicKey, data []byte, value string) error
+	verify(pub crypto.PublicKey, data []byte, value string) error
+	// anyKey: the suite takes keys other than Ed25519 (its JWS alg says
+	// which).
+	anyKey() bool
 }
 
 func suiteOf(p map[string]any) (suite, error) {
@@ -342,6 +348,11 @@ func suiteOf(p map[string]any) (suite, error) {
 		return rdfcSuite{label: EddsaRDFC, context: true}, nil
 	case t == DataIntegrity && cs == EddsaJCS:
 		return jcsSuite{}, nil
+	case t == DataIntegrity && cs == legacyEddsa:
+		// The pre-standard name of the same algorithm (RDF
+		// canonicalisation, Ed25519), used with the data-integrity/v1
+		// context by credentials issued before eddsa-rdfc-2022 was named.
+		return rdfcSuite{label: legacyEddsa, context: true}, nil
 	case t == DataIntegrity:
 		if cs == "" {
 			return nil, fmt.Errorf("%w: DataIntegrityProof without a cryptosuite", ErrInvalid)
@@ -351,6 +362,8 @@ func suiteOf(p map[string]any) (suite, error) {
 		return rdfcSuite{label: Ed2020, context: true}, nil
 	case t == Ed2018:
 		return jwsSuite{}, nil
+	case t == JWS2020:
+		return jwsSuite{label: JWS2020, anyAlg: true}, nil
 	case t == "":
 		return nil, fmt.Errorf("%w: the proof has no type", ErrInvalid)
 	}
@@ -372,7 +385,12 @@ func (s rdfcSuite) hashData(ctx context.Context, unsecured, cfg map[string]any, 
 		cfg["@context"] = unsecured["@context"]
 	}
 	if s.label == EddsaRDFC {
-		if err := checkContext(unsecured, cfg); err != nil {
+		if err := checkContext(unsecured, cfg, contextVC2, contextDIv2); err != nil {
+			return nil, err
+		}
+	}
+	if s.label == legacyEddsa {
+		if err := checkContext(unsecured, cfg, contextVC2, contextDIv2, contextDIv1); err != nil {
 			return nil, err
 		}
 	}
@@ -401,12 +419,14 @@ func (rdfcSuite) strip(cfg map[string]any) string {
 	return v
 }
 
-func (rdfcSuite) verify(pub ed25519.PublicKey, data []byte, value string) error {
+func (rdfcSuite) anyKey() bool { return false }
+
+func (rdfcSuite) verify(pub crypto.PublicKey, data []byte, value string) error {
 	sig, err := multibaseSignature(value)
 	if err != nil {
 		return err
 	}
-	if !ed25519.Verify(pub, data, sig) {
+	if !ed25519.Verify(pub.(ed25519.PublicKey), data, sig) {
 		return errors.New("the signature does not verify")
 	}
 	return nil
@@ -426,16 +446,18 @@ func multibaseSignature(v string) ([]byte, error) {
 // checkContext: a VC 1.1 document signed with DataIntegrityProof must bring
 // the data integrity terms (VC 2.0 includes them); eddsa-rdfc-2022 requires
 // the proof's @context to be the document's.
-func checkContext(doc, cfg map[string]any) error {
+func checkContext(doc, cfg map[string]any, allowed ...string) error {
 	if !jsonEqual(doc["@context"], cfg["@context"]) {
 		return fmt.Errorf("%w: the proof's @context differs from the document's", ErrInvalid)
 	}
 	for _, c := range contextList(doc["@context"]) {
-		if c == contextVC2 || c == contextDIv2 {
-			return nil
+		for _, a := range allowed {
+			if c == a {
+				return nil
+			}
 		}
 	}
-	return fmt.Errorf("%w: DataIntegrityProof needs the VC 2.0 or data-integrity/v2 context", ErrInvalid)
+	return fmt.Errorf("%w: DataIntegrityProof needs one of the contexts %s", ErrInvalid, strings.Join(allowed, ", "))
 }
 
 func joinHashes(cfgN, docN string) []byte {
@@ -444,15 +466,36 @@ func joinHashes(cfgN, docN string) []byte {
 	return append(a[:], b[:]...)
 }
 
-// jwsSuite is Ed25519Signature2018: a detached JWS (b64=false) over the
-// hashes of the canonical proof options (in the security v2 context) and
-// the canonical document.
-type jwsSuite struct{}
+// jwsSuite is Ed25519Signature2018 and JsonWebSignature2020: a detached
+// JWS (b64=false) over the hashes of the canonical proof options and the
+// canonical document. Ed25519Signature2018 canonicalises the options in the
+// security v2 context and signs with EdDSA; JsonWebSignature2020 uses the
+// proof's own (or the document's) context and any JOSE algorithm the key
+// fits.
+type jwsSuite struct {
+	label  string
+	anyAlg bool
+}
 
-func (jwsSuite) name() string { return Ed2018 }
+func (s jwsSuite) name() string {
+	if s.label == "" {
+		return Ed2018
+	}
+	return s.label
+}
 
-func (jwsSuite) hashData(ctx context.Context, unsecured, cfg map[string]any, l *schemas.Loader) ([]byte, error) {
-	cfg["@context"] = contextSecurityV2
+func (s jwsSuite) anyKey() bool { return s.anyAlg }
+
+func (s jwsSuite) hashData(ctx context.Context, unsecured, cfg map[string]any, l *schemas.Loader) ([]byte, error) {
+	switch {
+	case !s.anyAlg:
+		cfg["@context"] = contextSecurityV2
+	default:
+		// A proof node is read in its document's context, plus any
+		// context of its own (the JWS 2020 context does not alias
+		// "type" by itself).
+		cfg["@context"] = append(asList(unsecured["@context"]), asList(cfg["@context"])...)
+	}
 	docN, err := schemas.Canonicalize(unsecured, l)
 	if err != nil {
 		return nil, fmt.Errorf("canonicalise the document: %w", err)
@@ -481,7 +524,7 @@ func (jwsSuite) strip(cfg map[string]any) string {
 	return v
 }
 
-func (jwsSuite) verify(pub ed25519.PublicKey, data []byte, value string) error {
+func (s jwsSuite) verify(pub crypto.PublicKey, data []byte, value string) error {
 	parts := strings.Split(value, ".")
 	if len(parts) != 3 || parts[1] != "" {
 		return errors.New("jws is not a detached compact JWS")
@@ -498,17 +541,17 @@ func (jwsSuite) verify(pub ed25519.PublicKey, data []byte, value string) error {
 	if err := json.Unmarshal(hb, &h); err != nil {
 		return errors.New("jws header is not JSON")
 	}
-	if h.Alg != "EdDSA" || h.B64 == nil || *h.B64 || len(h.Crit) != 1 || h.Crit[0] != "b64" {
-		return fmt.Errorf("jws header %s: want alg EdDSA, b64 false, crit [b64]", hb)
+	if h.B64 == nil || *h.B64 || len(h.Crit) != 1 || h.Crit[0] != "b64" {
+		return fmt.Errorf("jws header %s: want b64 false and crit [b64]", hb)
+	}
+	if !s.anyAlg && h.Alg != "EdDSA" {
+		return fmt.Errorf("jws alg %q: %s signs with EdDSA", h.Alg, Ed2018)
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil || len(sig) != ed25519.SignatureSize {
-		return errors.New("jws signature is not a 64-byte Ed25519 signature")
+	if err != nil {
+		return errors.New("jws signature is not base64url")
 	}
-	if !ed25519.Verify(pub, append([]byte(parts[0]+"."), data...), sig) {
-		return errors.New("the signature does not verify")
-	}
-	return nil
+	return verifyJWS(h.Alg, pub, append([]byte(parts[0]+"."), data...), sig)
 }
 
 // unsecuredFor is the document a proof covers: without its proofs, except
@@ -626,4 +669,15 @@ func parseTime(v any) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not an XML Schema dateTime", s)
+}
+
+func asList(v any) []any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return append([]any(nil), x...)
+	default:
+		return []any{x}
+	}
 }

@@ -1,0 +1,253 @@
+// Command verify checks a credential or presentation offline and reports
+// every check (DESIGN.md "Contracts"):
+//
+//	verify [flags] FILE|-
+//
+// Exit status: 0 verified, 1 not verified (the report says why), 2 bad usage
+// or unreadable input.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/satchel-wallet/satchel/schemas"
+	"github.com/satchel-wallet/satchel/verifier"
+	"github.com/satchel-wallet/satchel/verifier/did"
+	"github.com/satchel-wallet/satchel/verifier/status"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// errUsage marks errors that are the caller's: exit status 2.
+var errUsage = errors.New("usage")
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+type flags struct {
+	trust, at, challenge, domain, requirements, contexts string
+	didDocs, statusLists                                 multi
+	json                                                 bool
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var f flags
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: verify [flags] FILE|-")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&f.trust, "trust", "", "trust registry `FILE` (JSON list of recognised issuers)")
+	fs.Var(&f.didDocs, "did-document", "preload a DID document `FILE` for offline resolution (repeatable)")
+	fs.Var(&f.statusLists, "status-list", "preload a status list credential: `URL=FILE` (repeatable)")
+	fs.StringVar(&f.at, "at", "", "verify as of this `RFC3339` time (default: now)")
+	fs.StringVar(&f.challenge, "challenge", "", "challenge a presentation's proof must carry")
+	fs.StringVar(&f.domain, "domain", "", "domain a presentation's proof must carry")
+	fs.StringVar(&f.requirements, "requirements", "", "job requirements `FILE`: report which are met")
+	fs.StringVar(&f.contexts, "contexts", "", "`DIR` of extra JSON-LD contexts (index.json maps URL to file)")
+	fs.BoolVar(&f.json, "json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "verify: give exactly one FILE, or - for standard input")
+		return 2
+	}
+	rep, err := verify(ctx, f, fs.Arg(0), stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "verify: %v\n", err)
+		return 2
+	}
+	if f.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintf(stderr, "verify: %v\n", err)
+			return 2
+		}
+	} else {
+		printReport(stdout, rep, "")
+	}
+	if !rep.Verified {
+		return 1
+	}
+	return 0
+}
+
+// verify reads the input and the files the flags name, then verifies.
+// Every error it returns is the caller's (exit status 2).
+func verify(ctx context.Context, f flags, name string, stdin io.Reader) (verifier.Report, error) {
+	var opt verifier.Options
+	opt.Now = time.Now()
+	if f.at != "" {
+		t, err := time.Parse(time.RFC3339, f.at)
+		if err != nil {
+			return verifier.Report{}, fmt.Errorf("--at %q: want an RFC 3339 time like 2026-06-01T00:00:00Z", f.at)
+		}
+		opt.Now = t
+	}
+	opt.Challenge, opt.Domain = f.challenge, f.domain
+	if f.contexts != "" {
+		l, err := schemas.DefaultLoader().With(os.DirFS(f.contexts))
+		if err != nil {
+			return verifier.Report{}, fmt.Errorf("--contexts: %w", err)
+		}
+		opt.Loader = l
+	}
+	cache := did.NewCache()
+	for _, p := range f.didDocs {
+		raw, err := readFile(p)
+		if err != nil {
+			return verifier.Report{}, fmt.Errorf("--did-document: %w", err)
+		}
+		if _, err := cache.Add(raw, opt.Now); err != nil {
+			return verifier.Report{}, fmt.Errorf("--did-document %s: %w", p, err)
+		}
+	}
+	opt.DIDs = &did.Local{Cache: cache}
+	lists := status.NewCache()
+	for _, s := range f.statusLists {
+		url, file, ok := strings.Cut(s, "=")
+		if !ok || url == "" || file == "" {
+			return verifier.Report{}, fmt.Errorf("--status-list %q: want URL=FILE", s)
+		}
+		raw, err := readFile(file)
+		if err != nil {
+			return verifier.Report{}, fmt.Errorf("--status-list: %w", err)
+		}
+		lists.Add(url, raw, opt.Now)
+	}
+	opt.StatusLists = lists
+	if f.trust != "" {
+		raw, err := readFile(f.trust)
+		if err != nil {
+			return verifier.Report{}, fmt.Errorf("--trust: %w", err)
+		}
+		reg, err := verifier.ParseRegistry(raw, filepath.Base(f.trust))
+		if err != nil {
+			return verifier.Report{}, fmt.Errorf("--trust %s: %w", f.trust, err)
+		}
+		opt.Trust = reg
+	}
+	var input []byte
+	var err error
+	if name == "-" {
+		input, err = io.ReadAll(io.LimitReader(stdin, maxInput+1))
+	} else {
+		input, err = readFile(name)
+	}
+	if err != nil {
+		return verifier.Report{}, err
+	}
+	if len(input) == 0 {
+		return verifier.Report{}, fmt.Errorf("%s is empty", name)
+	}
+	return verifier.Verify(ctx, input, opt)
+}
+
+// maxInput bounds what verify reads: baked images may be larger than the
+// credential limit; the library checks the credential itself.
+const maxInput = 16 << 20
+
+func readFile(p string) ([]byte, error) {
+	fh, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	b, err := io.ReadAll(io.LimitReader(fh, maxInput+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	if len(b) > maxInput {
+		return nil, fmt.Errorf("%s is larger than %d bytes", p, maxInput)
+	}
+	return b, nil
+}
+
+// printReport writes the human summary: a verdict, who issued it, each
+// check, and what it proves.
+func printReport(w io.Writer, r verifier.Report, indent string) {
+	mark := map[bool]string{true: "✓", false: "✗"}
+	verdict := "VERIFIED"
+	if !r.Verified {
+		verdict = "NOT VERIFIED"
+	}
+	what := r.Kind
+	if r.Name != "" {
+		what += " “" + r.Name + "”"
+	}
+	format := r.Format
+	if r.Container != "" {
+		format += ", baked in " + r.Container
+	}
+	fmt.Fprintf(w, "%s%s %s: %s (%s)\n", indent, mark[r.Verified], verdict, what, format)
+	if r.Issuer != "" {
+		name := r.IssuerName
+		if r.TrustedAs != "" {
+			name = r.TrustedAs
+		}
+		if name != "" {
+			fmt.Fprintf(w, "%s  issuer:  %s (%s)\n", indent, name, r.Issuer)
+		} else {
+			fmt.Fprintf(w, "%s  issuer:  %s\n", indent, r.Issuer)
+		}
+	}
+	if r.Holder != "" {
+		fmt.Fprintf(w, "%s  holder:  %s\n", indent, r.Holder)
+	}
+	if r.Subject != "" && r.Kind == "credential" {
+		fmt.Fprintf(w, "%s  subject: %s\n", indent, r.Subject)
+	}
+	for _, c := range r.Checks {
+		fmt.Fprintf(w, "%s  %s %-15s %s\n", indent, mark[c.OK], c.Check, c.Detail)
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(w, "%s  ✗ error           %s\n", indent, e)
+	}
+	for _, a := range r.Achievements {
+		fmt.Fprintf(w, "%s  achievement: %s", indent, a.Name)
+		if a.Type != "" {
+			fmt.Fprintf(w, " (%s)", a.Type)
+		}
+		fmt.Fprintln(w)
+		for _, s := range a.Skills {
+			fmt.Fprintf(w, "%s    skill: %s", indent, s.Name)
+			if s.Code != "" {
+				fmt.Fprintf(w, " [%s %s]", s.Framework, s.Code)
+			}
+			fmt.Fprintln(w)
+		}
+		for _, e := range a.Equivalents {
+			fmt.Fprintf(w, "%s    equivalent credit: %s\n", indent, e.Name)
+		}
+	}
+	for _, q := range r.Requirements {
+		fmt.Fprintf(w, "%s  %s requirement %s", indent, mark[q.Met], q.Name)
+		if len(q.By) > 0 {
+			fmt.Fprintf(w, " — by %s", strings.Join(q.By, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+	for i, c := range r.Credentials {
+		fmt.Fprintf(w, "%s  credential %d:\n", indent, i+1)
+		printReport(w, c, indent+"    ")
+	}
+}
