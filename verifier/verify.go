@@ -24,7 +24,8 @@ import (
 type Options struct {
 	// Now is the time to verify at; zero means the current time.
 	Now time.Time
-	// Skew tolerates clocks that differ (default 5 minutes).
+	// Skew tolerates clocks that differ: zero means the default (5
+	// minutes), a negative value no tolerance at all.
 	Skew time.Duration
 	// Loader holds the JSON-LD contexts; nil means the embedded ones.
 	Loader *schemas.Loader
@@ -62,8 +63,11 @@ func (o *Options) defaults() {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
-	if o.Skew == 0 {
+	switch {
+	case o.Skew == 0:
 		o.Skew = DefaultSkew
+	case o.Skew < 0:
+		o.Skew = 0
 	}
 	if o.Loader == nil {
 		o.Loader = schemas.DefaultLoader()

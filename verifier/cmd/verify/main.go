@@ -40,7 +40,8 @@ func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 type flags struct {
 	trust, at, challenge, domain, requirements, contexts string
 	didDocs, statusLists                                 multi
-	json                                                 bool
+	json, fetchDIDWeb                                    bool
+	skew                                                 time.Duration
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.StringVar(&f.requirements, "requirements", "", "job requirements `FILE`: report which are met")
 	fs.StringVar(&f.contexts, "contexts", "", "`DIR` of extra JSON-LD contexts (index.json maps URL to file)")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON")
+	fs.DurationVar(&f.skew, "skew", verifier.DefaultSkew, "clock-skew tolerance for validity dates and proof times")
+	fs.BoolVar(&f.fetchDIDWeb, "fetch-did-web", false, "fetch did:web documents not preloaded, over HTTPS only (5 s timeout, 256 KiB limit); off by default: verification stays offline")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -122,6 +125,16 @@ func verify(ctx context.Context, f flags, name string, stdin io.Reader) (verifie
 		}
 	}
 	opt.DIDs = &did.Local{Cache: cache}
+	if f.fetchDIDWeb {
+		opt.DIDs = &did.Local{Cache: cache, Web: &did.WebFetcher{}}
+	}
+	if f.skew < 0 {
+		return verifier.Report{}, fmt.Errorf("--skew %s: want a non-negative duration", f.skew)
+	}
+	opt.Skew = f.skew
+	if f.skew == 0 {
+		opt.Skew = -1 // no tolerance (zero would mean the library's default)
+	}
 	lists := status.NewCache()
 	for _, s := range f.statusLists {
 		url, file, ok := strings.Cut(s, "=")
