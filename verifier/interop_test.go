@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/satchel-wallet/satchel/verifier"
 	"github.com/satchel-wallet/satchel/verifier/did"
 	"github.com/satchel-wallet/satchel/verifier/proof"
+	"github.com/satchel-wallet/satchel/verifier/requirements"
 	"github.com/satchel-wallet/satchel/verifier/status"
 )
 
@@ -210,6 +213,83 @@ func TestStatusListRevocation(t *testing.T) {
 			}
 			if rep.Verified != tt.ok || st.OK != tt.ok || !strings.Contains(st.Detail, tt.detail) {
 				t.Errorf("verified %v, status %+v; want %v and %q", rep.Verified, st, tt.ok, tt.detail)
+			}
+		})
+	}
+}
+
+// An employer's job requirements read against a veteran's signed
+// credentials: the EMT course is met by Army combat medic training through
+// the equivalency table, and the report says so in words.
+func TestRequirementsThroughEquivalency(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("requirements", "testdata", "jobs", "emt-sierra-vista-ambulance.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := requirements.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := samples.Load()
+	eng, _ := set.Engine()
+	cache := did.NewCache()
+	in, _ := set.Institution("jst")
+	k := newIssuerKit(t, in, 5, cache)
+	l, _ := set.Learner("L-1001")
+	recs := set.RecordsOf(l.ID)
+	maps := eng.MapLearner(recs, transcript.MustDate("2026-09-01"))
+	var items []transcript.CLRItem
+	for i, r := range recs {
+		if r.Institution != "jst" {
+			continue
+		}
+		c, err := transcript.BuildAchievement(in, l, r, maps[i], transcript.BuildOptions{ID: fmt.Sprintf("urn:uuid:00000000-0000-4000-8000-%012d", i+1), Issued: issued})
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, transcript.CLRItem{Record: r, Mapping: maps[i], Credential: mustJSON(t, k.sign(t, c))})
+	}
+	clr, err := transcript.BuildCLR(in, l, items, transcript.BuildOptions{ID: "urn:uuid:00000000-0000-4000-8000-000000000100", Issued: issued})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed := mustJSON(t, k.sign(t, clr))
+	for _, tt := range []struct {
+		name     string
+		tamper   bool
+		verified bool
+	}{
+		{"ok/verified transcript meets the EMT course", false, true},
+		{"fail/a tampered transcript meets nothing", true, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			input := signed
+			if tt.tamper {
+				input = []byte(strings.Replace(string(signed), "Combat Medic Specialist", "Combat Medic Specialist II", 1))
+			}
+			rep, err := verifier.Verify(context.Background(), input, verifier.Options{Now: issued.Add(time.Hour), DIDs: &did.Local{Cache: cache}, Requirements: job})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Verified != tt.verified || len(rep.Requirements) != len(job.Requirements) {
+				t.Fatalf("verified %v, %d requirement results", rep.Verified, len(rep.Requirements))
+			}
+			var emt verifier.Requirement
+			for _, q := range rep.Requirements {
+				if strings.Contains(q.Name, "EMT") || strings.Contains(q.Name, "Emergency Medical Technician") {
+					emt = q
+					break
+				}
+			}
+			if emt.ID == "" {
+				t.Fatalf("no EMT requirement among %+v", rep.Requirements)
+			}
+			if tt.verified {
+				if !emt.Met || !strings.Contains(emt.Detail, "military-cpl") {
+					t.Errorf("EMT requirement %+v: want met through the military-cpl equivalency", emt)
+				}
+			} else if emt.Met {
+				t.Errorf("a credential that does not verify met %+v", emt)
 			}
 		})
 	}

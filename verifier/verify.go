@@ -15,6 +15,7 @@ import (
 	"github.com/satchel-wallet/satchel/verifier/jose"
 	"github.com/satchel-wallet/satchel/verifier/model"
 	"github.com/satchel-wallet/satchel/verifier/proof"
+	"github.com/satchel-wallet/satchel/verifier/requirements"
 	"github.com/satchel-wallet/satchel/verifier/status"
 )
 
@@ -37,6 +38,10 @@ type Options struct {
 	// Trust is the registry of recognised issuers; nil means trust is not
 	// checked (which does not fail verification).
 	Trust *Registry
+	// Requirements, when set, are a job's: the report says which of them
+	// the application's verified credentials meet. They do not change
+	// whether the application verifies.
+	Requirements *requirements.Job
 	// Challenge and Domain, when set, must match a presentation's proof.
 	Challenge string
 	Domain    string
@@ -123,7 +128,31 @@ func Verify(ctx context.Context, input []byte, opt Options) (Report, error) {
 		r = v.jwt(ctx, input, 0)
 	}
 	r.Container = container
+	if opt.Requirements != nil {
+		r.Requirements = match(opt.Requirements, r)
+	}
 	return r, nil
+}
+
+// match checks the job's requirements against the verified credentials: a
+// presentation's credentials, or the credential itself (a CLR with the
+// credentials it carries).
+func match(job *requirements.Job, r Report) []Requirement {
+	reports := []Report{r}
+	if r.Kind == "presentation" {
+		reports = r.Credentials
+	}
+	cands := make([]requirements.Candidate, 0, len(reports))
+	for _, c := range reports {
+		if c.Document != nil {
+			cands = append(cands, requirements.Candidate{Document: c.Document, Verified: c.Verified})
+		}
+	}
+	var out []Requirement
+	for _, res := range job.Match(cands) {
+		out = append(out, Requirement{ID: res.ID, Name: res.Name, Met: res.Met, By: res.By, Detail: res.Detail})
+	}
+	return out
 }
 
 func isImage(b []byte) bool { _, ok := baked.Sniff(b); return ok }

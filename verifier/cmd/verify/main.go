@@ -22,6 +22,7 @@ import (
 	"github.com/satchel-wallet/satchel/schemas"
 	"github.com/satchel-wallet/satchel/verifier"
 	"github.com/satchel-wallet/satchel/verifier/did"
+	"github.com/satchel-wallet/satchel/verifier/requirements"
 	"github.com/satchel-wallet/satchel/verifier/status"
 )
 
@@ -148,6 +149,17 @@ func verify(ctx context.Context, f flags, name string, stdin io.Reader) (verifie
 		lists.Add(url, raw, opt.Now)
 	}
 	opt.StatusLists = lists
+	if f.requirements != "" {
+		raw, err := readFile(f.requirements)
+		if err != nil {
+			return verifier.Report{}, fmt.Errorf("--requirements: %w", err)
+		}
+		job, err := requirements.Parse(raw)
+		if err != nil {
+			return verifier.Report{}, fmt.Errorf("--requirements %s: %w", f.requirements, err)
+		}
+		opt.Requirements = job
+	}
 	if f.trust != "" {
 		raw, err := readFile(f.trust)
 		if err != nil {
@@ -252,12 +264,24 @@ func printReport(w io.Writer, r verifier.Report, indent string) {
 			fmt.Fprintf(w, "%s    equivalent credit: %s\n", indent, e.Name)
 		}
 	}
+	if len(r.Requirements) > 0 {
+		met := 0
+		for _, q := range r.Requirements {
+			if q.Met {
+				met++
+			}
+		}
+		fmt.Fprintf(w, "%s  job requirements met: %d of %d\n", indent, met, len(r.Requirements))
+	}
 	for _, q := range r.Requirements {
-		fmt.Fprintf(w, "%s  %s requirement %s", indent, mark[q.Met], q.Name)
+		fmt.Fprintf(w, "%s  %s %s", indent, mark[q.Met], q.Name)
 		if len(q.By) > 0 {
-			fmt.Fprintf(w, " — by %s", strings.Join(q.By, ", "))
+			fmt.Fprintf(w, " — by %s", strings.Join(q.By, "; "))
 		}
 		fmt.Fprintln(w)
+		if q.Detail != "" {
+			fmt.Fprintf(w, "%s      %s\n", indent, q.Detail)
+		}
 	}
 	for i, c := range r.Credentials {
 		fmt.Fprintf(w, "%s  credential %d:\n", indent, i+1)
