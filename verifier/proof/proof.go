@@ -394,15 +394,7 @@ func (s rdfcSuite) hashData(ctx context.Context, unsecured, cfg map[string]any, 
 			return nil, err
 		}
 	}
-	docN, err := schemas.Canonicalize(unsecured, l)
-	if err != nil {
-		return nil, fmt.Errorf("canonicalise the document: %w", err)
-	}
-	cfgN, err := schemas.Canonicalize(cfg, l)
-	if err != nil {
-		return nil, fmt.Errorf("canonicalise the proof options: %w", err)
-	}
-	return joinHashes(cfgN, docN), nil
+	return canonicalHashes(unsecured, cfg, l)
 }
 
 func (rdfcSuite) sign(s Signer, data []byte) (map[string]any, error) {
@@ -460,6 +452,20 @@ func checkContext(doc, cfg map[string]any, allowed ...string) error {
 	return fmt.Errorf("%w: DataIntegrityProof needs one of the contexts %s", ErrInvalid, strings.Join(allowed, ", "))
 }
 
+// canonicalHashes is what the RDF-based suites sign: SHA-256 of the
+// canonical proof options, then SHA-256 of the canonical document.
+func canonicalHashes(unsecured, cfg map[string]any, l *schemas.Loader) ([]byte, error) {
+	docN, err := schemas.Canonicalize(unsecured, l)
+	if err != nil {
+		return nil, fmt.Errorf("canonicalise the document: %w", err)
+	}
+	cfgN, err := schemas.Canonicalize(cfg, l)
+	if err != nil {
+		return nil, fmt.Errorf("canonicalise the proof options: %w", err)
+	}
+	return joinHashes(cfgN, docN), nil
+}
+
 func joinHashes(cfgN, docN string) []byte {
 	a := sha256.Sum256([]byte(cfgN))
 	b := sha256.Sum256([]byte(docN))
@@ -496,15 +502,7 @@ func (s jwsSuite) hashData(ctx context.Context, unsecured, cfg map[string]any, l
 		// "type" by itself).
 		cfg["@context"] = append(asList(unsecured["@context"]), asList(cfg["@context"])...)
 	}
-	docN, err := schemas.Canonicalize(unsecured, l)
-	if err != nil {
-		return nil, fmt.Errorf("canonicalise the document: %w", err)
-	}
-	cfgN, err := schemas.Canonicalize(cfg, l)
-	if err != nil {
-		return nil, fmt.Errorf("canonicalise the proof options: %w", err)
-	}
-	return joinHashes(cfgN, docN), nil
+	return canonicalHashes(unsecured, cfg, l)
 }
 
 const jws2018Header = `{"alg":"EdDSA","b64":false,"crit":["b64"]}`
