@@ -14,14 +14,30 @@ DEMO_AS_OF ?= 2026-09-01
 
 .PHONY: demo test run bench screenshots deps vet
 
-## demo: map the sample learners' records to community-college credit and
-## print the credentials they become.
+## demo: map the sample learners' records to community-college credit, sign
+## one as an Open Badges 3.0 credential, and verify it as an employer would,
+## against a job's requirements; then show a tampered copy refused.
+JST_DID = did:web:etranscript.example:institutions:jst
+EMT_JOB = verifier/requirements/testdata/jobs/emt-sierra-vista-ambulance.json
 demo:
-	@echo "== Satchel demo: sample records from four institutions, mapped with the sample equivalency tables as of $(DEMO_AS_OF)"
-	$(GO) run ./issuer/cmd/issuer map --as-of $(DEMO_AS_OF)
-	@echo
-	@echo "== One learner's records as Open Badges 3.0 credentials and a CLR 2.0 transcript"
-	$(GO) run ./issuer/cmd/issuer map --as-of $(DEMO_AS_OF) --learner L-1001 --credentials
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) build -o "$$tmp/issuer" ./issuer/cmd/issuer; $(GO) build -o "$$tmp/verify" ./verifier/cmd/verify; \
+	echo "== 1. Sample records from four institutions, mapped with the sample equivalency tables as of $(DEMO_AS_OF)"; \
+	"$$tmp/issuer" map --as-of $(DEMO_AS_OF); \
+	echo; echo "== 2. The Joint Services Transcript office (sample) makes a signing key and publishes its DID document"; \
+	"$$tmp/issuer" keygen --out "$$tmp/jst.jwk"; \
+	"$$tmp/issuer" did-document --key "$$tmp/jst.jwk" --did $(JST_DID) > "$$tmp/jst-did.json"; \
+	cat "$$tmp/jst-did.json"; \
+	echo; echo "== 3. Marcus Delgado's Army combat medic course as an OB 3.0 AchievementCredential, signed (eddsa-rdfc-2022)"; \
+	"$$tmp/issuer" map --as-of $(DEMO_AS_OF) --learner L-1001 --out "$$tmp/creds" > /dev/null; \
+	"$$tmp/issuer" sign --key "$$tmp/jst.jwk" --did $(JST_DID) "$$tmp/creds/L-1001/JST-1001-AR-0709-0058.json" > "$$tmp/signed.json"; \
+	cat "$$tmp/signed.json"; \
+	echo; echo "== 4. An ambulance company hiring EMTs verifies it offline against the job's requirements"; \
+	"$$tmp/verify" --did-document "$$tmp/jst-did.json" --requirements $(EMT_JOB) "$$tmp/signed.json"; \
+	echo; echo "== 5. Someone edits the credential to claim more: the verifier refuses it (exit status 1)"; \
+	sed 's/Combat Medic Specialist/Flight Paramedic/' "$$tmp/signed.json" > "$$tmp/tampered.json"; \
+	if "$$tmp/verify" --did-document "$$tmp/jst-did.json" "$$tmp/tampered.json"; then echo "demo: the tampered credential verified" >&2; exit 1; fi; \
+	echo; echo "demo: done"
 
 ## test: install what the tests need, then vet and test everything.
 test: deps vet

@@ -3,6 +3,9 @@
 // credentials and runs the issuer service.
 //
 //	issuer map [--learner ID] [--as-of YYYY-MM-DD] [--tables INDEX.json] [--credentials] [--json]
+//	issuer sign --key KEY.jwk [--did DID] [--format di|jwt] FILE|-
+//	issuer keygen [--type ed25519|p256] [--out FILE]
+//	issuer did-document --key KEY.jwk --did DID
 //
 // Exit status: 0 done, 1 the work failed, 2 bad usage or unreadable input.
 package main
@@ -12,13 +15,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 // errUsage marks errors that are the caller's: exit status 2.
 var errUsage = errors.New("usage")
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 const usage = `usage: issuer COMMAND [flags]
@@ -27,11 +31,16 @@ commands:
   map    map learner records to community-college credit with equivalency
          tables and print the credit, the reasons, and the OB 3.0 / CLR 2.0
          credentials they become (sample data unless told otherwise)
+  sign   sign a credential offline with a private JWK (Data Integrity
+         eddsa-rdfc-2022, or VC-JOSE with --format jwt)
+  keygen make a new private JWK for signing
+  did-document
+         print the DID document publishing a key for a DID
 
 run "issuer COMMAND -h" for a command's flags
 `
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -40,6 +49,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "map":
 		err = runMap(args[1:], stdout, stderr)
+	case "sign":
+		err = runSign(args[1:], stdin, stdout, stderr, time.Now().UTC().Truncate(time.Second))
+	case "keygen":
+		err = runKeygen(args[1:], stdout, stderr)
+	case "did-document":
+		err = runDIDDocument(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -25,6 +25,7 @@ type mapFlags struct {
 	tables      string
 	credentials bool
 	json        bool
+	out         string
 }
 
 func runMap(args []string, stdout, stderr io.Writer) error {
@@ -36,6 +37,7 @@ func runMap(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&f.tables, "tables", "", "use the tables named by this index.json instead of the sample tables")
 	fs.BoolVar(&f.credentials, "credentials", false, "also print each record as an OB 3.0 AchievementCredential and each learner's CLR 2.0 transcript (unsigned)")
 	fs.BoolVar(&f.json, "json", false, "print JSON instead of text")
+	fs.StringVar(&f.out, "out", "", "also write each credential and transcript (unsigned) as a file under `DIR`/LEARNER/")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
@@ -83,11 +85,24 @@ func runMap(args []string, stdout, stderr io.Writer) error {
 	}
 	var out []learnerReport
 	for _, l := range learners {
-		rep, err := mapLearner(set, eng, l, asOf, now, f.credentials)
+		rep, err := mapLearner(set, eng, l, asOf, now, f.credentials || f.out != "")
 		if err != nil {
 			return err
 		}
 		out = append(out, rep)
+	}
+	if f.out != "" {
+		if err := writeFiles(f.out, out); err != nil {
+			return err
+		}
+		if !f.credentials { // written, not printed
+			for i := range out {
+				out[i].Transcripts = nil
+				for j := range out[i].Records {
+					out[i].Records[j].Credential = nil
+				}
+			}
+		}
 	}
 	if f.json {
 		enc := json.NewEncoder(stdout)
@@ -239,4 +254,36 @@ func newURN() string {
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
 	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:])
+}
+
+// writeFiles writes LEARNER/RECORD.json for each credential and
+// LEARNER/clr-INSTITUTION.json for each transcript.
+func writeFiles(dir string, reps []learnerReport) error {
+	for _, rep := range reps {
+		d := filepath.Join(dir, rep.Learner.ID)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+		write := func(name string, v any) error {
+			b, err := json.MarshalIndent(v, "", "  ")
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(d, name), append(b, '\n'), 0o644)
+		}
+		for _, rr := range rep.Records {
+			if rr.Credential != nil {
+				if err := write(rr.Record.ID+".json", rr.Credential); err != nil {
+					return err
+				}
+			}
+		}
+		for _, t := range rep.Transcripts {
+			slug := t.Issuer.ID[strings.LastIndex(t.Issuer.ID, ":")+1:]
+			if err := write("clr-"+slug+".json", t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
