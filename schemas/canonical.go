@@ -77,6 +77,12 @@ func Expand(doc any, l *Loader) ([]any, error) {
 // safe mode as [Expand] does it, conversion to RDF, and RDF Dataset
 // Canonicalization (RDFC-1.0, which is URDNA2015) — the bytes a Data Integrity
 // proof such as eddsa-rdfc-2022 hashes. l nil means [DefaultLoader].
+//
+// Expansion is json-gold's; the conversion to RDF and RDFC-1.0 are this
+// package's own (rdf.go, rdfc.go) — json-gold builds its output in quadratic
+// time — and give json-gold v0.9.1's output byte for byte, which the tests
+// check against json-gold itself. A graph too costly to canonicalise is an
+// error wrapping [ErrTooComplex].
 func Canonicalize(doc any, l *Loader) (string, error) {
 	if l == nil {
 		l = DefaultLoader()
@@ -89,29 +95,13 @@ func Canonicalize(doc any, l *Loader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var out string
-	err = guard(func() error {
-		opts := options(l)
-		api := ld.NewJsonLdApi()
-		dataset, err := api.ToRDF(expanded, opts)
-		if err != nil {
-			return err
-		}
-		opts.Algorithm = ld.AlgorithmURDNA2015
-		opts.Format = "application/n-quads"
-		res, err := api.Normalize(dataset, opts)
-		if err != nil {
-			return err
-		}
-		s, ok := res.(string)
-		if !ok {
-			return fmt.Errorf("json-gold returned %T, not N-Quads", res)
-		}
-		out = s
-		return nil
-	})
+	ds, err := toRDF(expanded)
 	if err != nil {
 		return "", processorError("canonicalize", err)
+	}
+	out, err := canonicalNQuads(ds)
+	if err != nil {
+		return "", fmt.Errorf("schemas: canonicalize: %w", err)
 	}
 	return out, nil
 }
@@ -125,10 +115,11 @@ func options(l ld.DocumentLoader) *ld.JsonLdOptions {
 
 // expandSafe expands with the sentinel vocabulary, and fails if the sentinel
 // (or any other non-absolute type IRI) shows up in the result. The common case
-// — nothing undefined — costs one expansion and one walk; only a document that
-// fails is expanded a second time to say where.
+// — nothing undefined — costs one expansion (from the loader's processed
+// @context, see activecontext.go) and one walk; only a document that fails is
+// expanded a second time to say where.
 func expandSafe(input any, l *Loader) ([]any, error) {
-	expanded, err := expandWith(input, l, nil)
+	expanded, err := expandCached(input, l)
 	if err != nil {
 		return nil, processorError("expand", err)
 	}
@@ -257,12 +248,42 @@ type finding struct {
 }
 
 // findUndefined walks expanded JSON-LD for IRIs under undefinedVocab (and
-// @type values that are not absolute IRIs) and returns the first.
+// @type values that are not absolute IRIs) and returns the first, in key
+// order. Nearly every document has none, which a walk in map order (no
+// sorting) establishes first.
 func findUndefined(v any) (finding, bool) {
+	if !hasUndefined(v) {
+		return finding{}, false
+	}
+	return firstUndefined(v)
+}
+
+func hasUndefined(v any) bool {
 	switch v := v.(type) {
 	case []any:
 		for _, c := range v {
-			if f, ok := findUndefined(c); ok {
+			if hasUndefined(c) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, c := range v {
+			if _, ok := undefinedIn(k, c); ok {
+				return true
+			}
+			if k != "@value" && hasUndefined(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func firstUndefined(v any) (finding, bool) {
+	switch v := v.(type) {
+	case []any:
+		for _, c := range v {
+			if f, ok := firstUndefined(c); ok {
 				return f, true
 			}
 		}
@@ -274,7 +295,7 @@ func findUndefined(v any) (finding, bool) {
 			if k == "@value" {
 				continue // literal data, JSON literals included: not IRIs
 			}
-			if f, ok := findUndefined(v[k]); ok {
+			if f, ok := firstUndefined(v[k]); ok {
 				return f, true
 			}
 		}
@@ -290,12 +311,16 @@ func undefinedIn(key string, val any) (finding, bool) {
 	}
 	switch key {
 	case "@type":
-		for _, t := range strings1(val) {
-			if term, ok := strings.CutPrefix(t, undefinedVocab); ok {
-				return finding{"type", term}, true
-			}
-			if !isAbsoluteOrBlank(t) && t != "@json" {
-				return finding{"type", t}, true
+		switch t := val.(type) {
+		case string:
+			return undefinedType(t)
+		case []any:
+			for _, e := range t {
+				if s, ok := e.(string); ok {
+					if f, ok := undefinedType(s); ok {
+						return f, true
+					}
+				}
 			}
 		}
 	case "@id":
@@ -308,24 +333,18 @@ func undefinedIn(key string, val any) (finding, bool) {
 	return finding{}, false
 }
 
-func isAbsoluteOrBlank(iri string) bool {
-	return strings.HasPrefix(iri, "_:") || strings.Contains(iri, ":")
+func undefinedType(t string) (finding, bool) {
+	if term, ok := strings.CutPrefix(t, undefinedVocab); ok {
+		return finding{"type", term}, true
+	}
+	if !isAbsoluteOrBlank(t) && t != "@json" {
+		return finding{"type", t}, true
+	}
+	return finding{}, false
 }
 
-func strings1(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
+func isAbsoluteOrBlank(iri string) bool {
+	return strings.HasPrefix(iri, "_:") || strings.Contains(iri, ":")
 }
 
 func sortedMapKeys(m map[string]any) []string {

@@ -3,6 +3,7 @@ package schemas
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/piprate/json-gold/ld"
 )
 
 // TestCanonicalizeVectors checks RDFC-1.0 output against canonical N-Quads
@@ -359,6 +361,104 @@ func BenchmarkCanonicalizeOB3(b *testing.B) {
 	for b.Loop() {
 		if _, err := Canonicalize(doc, nil); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// clrWithCredentials is a CLR 2.0 transcript shaped like Satchel's own
+// (transcript/testdata/golden/L-1001-clr-jst.json) holding n signed
+// AchievementCredentials: its first nested credential repeated with distinct
+// ids, each with a Data Integrity proof.
+func clrWithCredentials(t testing.TB, n int) map[string]any {
+	t.Helper()
+	clr := readJSON(t, "../transcript/testdata/golden/L-1001-clr-jst.json").(map[string]any)
+	subject := clr["credentialSubject"].(map[string]any)
+	nested := subject["verifiableCredential"].([]any)[0].(map[string]any)
+	creds := make([]any, n)
+	for i := range creds {
+		c := ld.CloneDocument(nested).(map[string]any)
+		c["id"] = fmt.Sprintf("urn:uuid:00000000-0000-4000-8000-%012d", i)
+		c["proof"] = map[string]any{
+			"type":               "DataIntegrityProof",
+			"cryptosuite":        "eddsa-rdfc-2022",
+			"created":            "2026-09-01T17:00:00Z",
+			"verificationMethod": "did:web:etranscript.example:institutions:jst#key-1",
+			"proofPurpose":       "assertionMethod",
+			"proofValue":         fmt.Sprintf("z%087d", i),
+		}
+		creds[i] = c
+	}
+	subject["verifiableCredential"] = creds
+	return clr
+}
+
+func BenchmarkCanonicalizeCLR200(b *testing.B) {
+	doc := clrWithCredentials(b, 200)
+	if _, err := Canonicalize(doc, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Canonicalize(doc, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var benchJSONGoldCLR = flag.Bool("bench-jsongold-clr", false, "also benchmark json-gold on the 200-credential CLR (about 10 s and 11 GB of allocation per run)")
+
+// BenchmarkCanonicalizeJSONGold is the reference path — json-gold's own
+// ToRDF and URDNA2015, as Canonicalize did before — for before/after
+// comparisons.
+func BenchmarkCanonicalizeJSONGold(b *testing.B) {
+	b.Run("OB3", func(b *testing.B) {
+		doc := readJSON(b, "testdata/ob3-achievement-credential.json")
+		if _, err := canonicalizeJSONGold(doc, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := canonicalizeJSONGold(doc, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("CLR200", func(b *testing.B) {
+		if !*benchJSONGoldCLR {
+			b.Skip("slow: run with -bench-jsongold-clr")
+		}
+		doc := clrWithCredentials(b, 200)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := canonicalizeJSONGold(doc, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestCanonicalizeCLR checks the benchmark's kind of document against
+// json-gold (with 40 credentials: json-gold's time grows with the square of
+// the output) and that 200 canonicalise.
+func TestCanonicalizeCLR(t *testing.T) {
+	for _, n := range []int{1, 40, 200} {
+		doc := clrWithCredentials(t, n)
+		got, err := Canonicalize(doc, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lines := strings.Count(got, "\n"); lines < n*50 {
+			t.Errorf("%d credentials: only %d statements", n, lines)
+		}
+		if n > 40 {
+			continue
+		}
+		want, err := canonicalizeJSONGold(doc, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%d credentials: differs from json-gold:\n%s", n, cmp.Diff(want, got))
 		}
 	}
 }

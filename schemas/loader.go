@@ -48,6 +48,7 @@ func (e *UnknownContextError) Is(target error) bool { return target == ErrUnknow
 type Loader struct {
 	byURL    map[string]*document
 	contexts []Context // everything byURL serves, sorted by URL
+	active   activeContexts
 }
 
 var _ ld.DocumentLoader = (*Loader)(nil)
