@@ -12,5 +12,4 @@ package main
 
 import (
 	_ "github.com/hyperledger/aries-framework-go/pkg/doc/sdjwt/holder"
-	_ "modernc.org/sqlite"
 )

@@ -5,4 +5,15 @@
 //
 // It is everything the wallet app does except drawing it; the app and the
 // wallet command are thin shells over it. It does not issue credentials.
+//
+// Store is where the wallet keeps its data: credentials with the bytes they
+// arrived as and what the wallet knows of them (Entry), portfolios, cached
+// DID documents and status lists, sealed holder keys, the sync queue and
+// settings. wallet/sqlitestore implements it in one SQLite file;
+// wallet/storetest is the conformance suite.
+//
+// Keyring creates the holder's Ed25519 did:key, seals the private key under
+// the learner's passphrase (Argon2id, XChaCha20-Poly1305) and unlocks it as
+// a proof.Signer, so that presentations are signed without the caller ever
+// holding the key — and a phone keystore can take its place.
 package wallet
