@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-pkgs=${BENCH_PKGS:-./verifier/... ./schemas/... ./transcript/...}
+pkgs=${BENCH_PKGS:-./verifier/... ./schemas/... ./transcript/... ./wallet/...}
 go test -run '^$' -bench "${BENCH:-.}" -benchmem -cpu 1 -benchtime "${BENCHTIME:-1s}" $pkgs | tee "$out" >&2
 awk -v when="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" '
 /^pkg: / { pkg = $2 }
