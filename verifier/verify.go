@@ -311,14 +311,10 @@ func (v *run) proofChecks(r *Report, results []proof.Result, err error, want, bi
 }
 
 func proofError(err error) string {
-	msg := err.Error()
 	if errors.Is(err, proof.ErrNoProof) {
 		return "no proof: the document is not signed"
 	}
-	if errors.Is(err, proof.ErrUnsupported) {
-		return msg
-	}
-	return msg
+	return err.Error()
 }
 
 func orNone(s string) string {
