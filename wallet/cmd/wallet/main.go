@@ -2,6 +2,7 @@
 // API as the app (DESIGN.md "Contracts"):
 //
 //	wallet --db PATH init | import FILE|- | list [--json] | show ID | search Q | verify ID
+//	    | portfolio create|add|remove|list|show ... | present PORTFOLIO [--challenge --domain --format] [--out FILE]
 //
 // Passphrases come from --passphrase-file or SATCHEL_PASSPHRASE, never a
 // flag value. Exit status: 0 done (verify: verified), 1 the credential did
@@ -48,6 +49,11 @@ commands:
   show ID              one credential: what it proves and its last report
   search QUERY         full-text search over titles, issuers, skills, courses
   verify ID            verify a stored credential again, offline
+  portfolio create NAME | add [--note TEXT] PORTFOLIO ID | remove PORTFOLIO ID
+          | list | show PORTFOLIO
+                       curate credentials for one application
+  present PORTFOLIO [--challenge S] [--domain S] [--format ldp_vp|vp+jwt] [--out FILE]
+                       a presentation of the portfolio signed with your key
 `
 
 type env struct {
@@ -92,6 +98,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.search(rest)
 	case "verify":
 		err = e.verify(rest)
+	case "portfolio":
+		err = e.portfolio(rest)
+	case "present":
+		err = e.present(rest)
 	default:
 		err = fmt.Errorf("%w: unknown command %q (run wallet --help)", errUsage, cmd)
 	}

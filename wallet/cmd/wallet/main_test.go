@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-wallet/satchel/verifier"
 	"github.com/satchel-wallet/satchel/verifier/did"
 	"github.com/satchel-wallet/satchel/verifier/proof"
 )
@@ -85,6 +86,13 @@ func TestWalletCommand(t *testing.T) {
 		{"ok/search without a match", []string{"search", "welding"}, 0, "no credentials", ""},
 		{"ok/show", []string{"show", "1"}, 0, "kind:     adult-school", ""},
 		{"ok/verify again offline", []string{"verify", "1"}, 0, "verified", ""},
+		{"ok/portfolio create", []string{"portfolio", "create", "EMT application"}, 0, "created portfolio 1: EMT application", ""},
+		{"ok/portfolio add", []string{"portfolio", "add", "--note", "patient care hours", "EMT application", "1"}, 0, "added credential 1 to EMT application", ""},
+		{"ok/portfolio show", []string{"portfolio", "show", "1"}, 0, "note: patient care hours", ""},
+		{"ok/portfolio list", []string{"portfolio", "list"}, 0, "EMT application (1 credentials)", ""},
+		{"ok/present", []string{"present", "EMT application", "--challenge", "c-42", "--domain", "jobs.example", "--out", p("vp.json")}, 0, "wrote " + p("vp.json"), ""},
+		{"fail/present unknown portfolio", []string{"present", "Nurse application"}, 1, "", `portfolio "Nurse application": not found`},
+		{"fail/add an unknown credential", []string{"portfolio", "add", "1", "99"}, 1, "", "not found"},
 		{"fail/show unknown", []string{"show", "99"}, 1, "", "credential #99: not found"},
 		{"fail/bad id", []string{"show", "x"}, 2, "", `"x" is not a credential ID`},
 		{"fail/JSON that is no credential", []string{"import", p("did.json")}, 1, "refused: credential does not verify: data-model:", ""},
@@ -99,6 +107,19 @@ func TestWalletCommand(t *testing.T) {
 		if strings.Contains(out+errOut, env["SATCHEL_PASSPHRASE"]) {
 			t.Fatalf("%s: the passphrase was printed", s.name)
 		}
+	}
+	vp, err := os.ReadFile(p("vp.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := did.NewCache()
+	doc, _ := os.ReadFile(p("did.json"))
+	if _, err := cache.Add(doc, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := verifier.Verify(context.Background(), vp, verifier.Options{DIDs: &did.Local{Cache: cache}, Challenge: "c-42", Domain: "jobs.example"})
+	if err != nil || !rep.Verified || rep.Kind != "presentation" || len(rep.Credentials) != 1 {
+		t.Errorf("the presented portfolio does not verify: %v %+v", err, rep.Checks)
 	}
 	code, out, _ := run("list", "--json")
 	var entries []map[string]any
