@@ -3,6 +3,7 @@
 //
 //	wallet --db PATH init | import FILE|- | list [--json] | show ID | search Q | verify ID
 //	    | portfolio create|add|remove|list|show ... | present PORTFOLIO [--challenge --domain --format] [--out FILE]
+//	    | backup FILE | restore FILE
 //
 // Passphrases come from --passphrase-file or SATCHEL_PASSPHRASE, never a
 // flag value. Exit status: 0 done (verify: verified), 1 the credential did
@@ -54,6 +55,8 @@ commands:
                        curate credentials for one application
   present PORTFOLIO [--challenge S] [--domain S] [--format ldp_vp|vp+jwt] [--out FILE]
                        a presentation of the portfolio signed with your key
+  backup FILE          an encrypted archive of the whole wallet
+  restore FILE         a backup into a new wallet at --db
 `
 
 type env struct {
@@ -102,6 +105,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.portfolio(rest)
 	case "present":
 		err = e.present(rest)
+	case "backup":
+		err = e.backup(rest)
+	case "restore":
+		err = e.restore(rest)
 	default:
 		err = fmt.Errorf("%w: unknown command %q (run wallet --help)", errUsage, cmd)
 	}

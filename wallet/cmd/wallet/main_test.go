@@ -126,6 +126,42 @@ func TestWalletCommand(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &entries) != nil || len(entries) != 1 {
 		t.Errorf("list --json: exit %d, %s", code, out)
 	}
+	if code, out, errOut := run("backup", p("wallet.bak")); code != 0 || !strings.Contains(out, "encrypted") {
+		t.Fatalf("backup: exit %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := run("backup", p("wallet.bak")); code != 2 || !strings.Contains(errOut, "exists already") {
+		t.Errorf("backup over a file: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := run("restore", p("wallet.bak")); code != 2 || !strings.Contains(errOut, "restore only into a new wallet") {
+		t.Errorf("restore over the wallet: exit %d %s", code, errOut)
+	}
+	db = p("restored.db")
+	env["SATCHEL_PASSPHRASE"] = "wrong horse"
+	if code, _, errOut := run("restore", p("wallet.bak")); code != 1 || !strings.Contains(errOut, "wrong passphrase") {
+		t.Errorf("restore with a wrong passphrase: exit %d %s", code, errOut)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a failed restore left a wallet behind")
+	}
+	bak, _ := os.ReadFile(p("wallet.bak"))
+	bak[len(bak)/2] ^= 1
+	_ = os.WriteFile(p("tampered.bak"), bak, 0o600)
+	env["SATCHEL_PASSPHRASE"] = "correct horse battery staple"
+	if code, _, errOut := run("restore", p("tampered.bak")); code != 1 || !strings.Contains(errOut, "backup was changed") {
+		t.Errorf("restore of a tampered backup: exit %d %s", code, errOut)
+	}
+	if code, out, errOut := run("restore", p("wallet.bak")); code != 0 || !strings.Contains(out, "restored") {
+		t.Fatalf("restore: exit %d %s %s", code, out, errOut)
+	}
+	if code, out, _ := run("list"); code != 0 || !strings.Contains(out, "Certified Nurse Assistant") {
+		t.Errorf("the restored wallet lists: %s", out)
+	}
+	if code, out, _ := run("portfolio", "show", "EMT application"); code != 0 || !strings.Contains(out, "patient care hours") {
+		t.Errorf("the restored wallet's portfolio: %s", out)
+	}
+	if code, _, errOut := run("present", "1", "--out", p("vp2.json")); code != 0 {
+		t.Errorf("the restored holder key does not unlock: %s", errOut)
+	}
 	delete(env, "SATCHEL_PASSPHRASE")
 	db = p("other.db")
 	if code, _, errOut := run("init"); code != 2 || !strings.Contains(errOut, "SATCHEL_PASSPHRASE") {
