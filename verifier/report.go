@@ -23,8 +23,8 @@ type Report struct {
 	Types        []string      `json:"types,omitempty"`
 	Achievements []Achievement `json:"achievements,omitempty"`
 	Checks       []Check       `json:"checks"`
-	Credentials  []Report      `json:"credentials,omitempty"`
-	Requirements []Requirement `json:"requirements,omitempty"`
+	Credentials  []Report      `json:"credentials"`
+	Requirements []Requirement `json:"requirements"`
 	Errors       []string      `json:"errors"`
 
 	// Document is the credential or presentation as JSON-LD (for a JWT, the
@@ -103,5 +103,11 @@ func (r *Report) settle() {
 	}
 	if r.Checks == nil {
 		r.Checks = []Check{}
+	}
+	if r.Credentials == nil {
+		r.Credentials = []Report{}
+	}
+	if r.Requirements == nil {
+		r.Requirements = []Requirement{}
 	}
 }

@@ -136,7 +136,7 @@ func TestJSONReportShape(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"verified", "kind", "format", "issuer", "checks", "errors"} {
+	for _, k := range []string{"verified", "kind", "format", "issuer", "checks", "credentials", "requirements", "errors"} {
 		if _, ok := rep[k]; !ok {
 			t.Errorf("report lacks %q", k)
 		}
