@@ -49,9 +49,6 @@ func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
 // After reports whether d is strictly after e.
 func (d Date) After(e Date) bool { return d.t.After(e.t) }
 
-// Year is the calendar year.
-func (d Date) Year() int { return d.t.Year() }
-
 // Time is midnight UTC at the start of the date.
 func (d Date) Time() time.Time { return d.t }
 

@@ -23,20 +23,20 @@ func row(id string, src Source, c Conditions, grants ...Course) Row {
 
 func testTables() []Table {
 	return []Table{
-		{ID: "military", Version: "2024.1", Title: "Military training", Owner: "sierra-vista", EffectiveFrom: MustDate("2024-01-01"), UnitCap: 8,
+		{TableInfo: TableInfo{ID: "military", Version: "2024.1", Title: "Military training", Owner: "sierra-vista", EffectiveFrom: MustDate("2024-01-01"), UnitCap: 8},
 			Rows: []Row{
 				row("m1", Source{Kind: Military, ID: "AR-0709-0050"}, Conditions{MinACEHours: 4, ACELevel: LowerDivision, CompletedFrom: MustDate("2015-01-01")}, emt, cpr),
 				row("m2", Source{Kind: Military, ID: "AR-MOS-68W-004"}, Conditions{}, emt),
 				row("m3", Source{Kind: Military, ID: "AR-0709-0099"}, Conditions{}, hlth),
 			}},
-		{ID: "military", Version: "2025.1", Title: "Military training", Owner: "sierra-vista", EffectiveFrom: MustDate("2025-07-01"), UnitCap: 8,
+		{TableInfo: TableInfo{ID: "military", Version: "2025.1", Title: "Military training", Owner: "sierra-vista", EffectiveFrom: MustDate("2025-07-01"), UnitCap: 8},
 			Rows: []Row{
 				row("m1", Source{Kind: Military, ID: "AR-0709-0050"}, Conditions{MinACEHours: 4, ACELevel: LowerDivision, CompletedFrom: MustDate("2015-01-01")}, emt, cpr),
 				row("m2", Source{Kind: Military, ID: "AR-MOS-68W-004"}, Conditions{}, emt),
 				row("m3", Source{Kind: Military, ID: "AR-0709-0099"}, Conditions{}, hlth),
 				row("m4", Source{Kind: Military, ID: "AR-1715-0100"}, Conditions{}, elec),
 			}},
-		{ID: "local", Version: "1", Title: "Local articulation", Owner: "valley-oak", EffectiveFrom: MustDate("2020-01-01"),
+		{TableInfo: TableInfo{ID: "local", Version: "1", Title: "Local articulation", Owner: "valley-oak", EffectiveFrom: MustDate("2020-01-01")},
 			Rows: []Row{
 				row("ece-any", Source{Kind: College, ID: "ECE 101"}, Conditions{MinGrade: "C"}, ece),
 				func() Row {
@@ -310,7 +310,7 @@ func TestNewEngine(t *testing.T) {
 }
 
 func TestActiveVersions(t *testing.T) {
-	v1 := Table{ID: "t", Version: "1", Title: "T", EffectiveFrom: MustDate("2024-01-01"), Rows: testTables()[2].Rows}
+	v1 := Table{TableInfo: TableInfo{ID: "t", Version: "1", Title: "T", EffectiveFrom: MustDate("2024-01-01")}, Rows: testTables()[2].Rows}
 	v2 := v1
 	v2.Version, v2.EffectiveFrom, v2.EffectiveUntil = "2", MustDate("2025-01-01"), MustDate("2026-01-01")
 	e, err := NewEngine([]Table{v2, v1}, Catalog{})

@@ -381,15 +381,3 @@ func (r Record) Hours() float64 {
 	}
 	return 0
 }
-
-// ACEHours is the total semester hours ACE recommends for a military record.
-func (r Record) ACEHours() float64 {
-	if r.Military == nil {
-		return 0
-	}
-	var h float64
-	for _, c := range r.Military.Credit {
-		h += c.Hours
-	}
-	return h
-}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
 )
 
@@ -75,14 +74,4 @@ func mergeSkills(a []Skill, b ...Skill) []Skill {
 		}
 	}
 	return out
-}
-
-// IDs lists the catalogue's skill IDs in order.
-func (c Catalog) IDs() []string {
-	ids := make([]string, 0, len(c))
-	for id := range c {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
 }

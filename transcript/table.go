@@ -10,6 +10,13 @@ import (
 // outside learning is worth. Tables are data, loaded from CSV or JSON, and
 // versioned: a new version is a new Table with the same ID.
 type Table struct {
+	TableInfo
+	Rows []Row `json:"rows"`
+}
+
+// TableInfo is a table's header: everything but the rows. A CSV file holds
+// only rows, so its header comes from the index that names the file.
+type TableInfo struct {
 	ID      string `json:"id"`
 	Version string `json:"version"`
 	Title   string `json:"title"`
@@ -25,7 +32,6 @@ type Table struct {
 	// across all their records (Title 5 limits credit for prior learning per
 	// programme); 0 means no cap.
 	UnitCap float64 `json:"unitCap,omitempty"`
-	Rows    []Row   `json:"rows"`
 }
 
 // Row maps one source identifier, under conditions, to one or more

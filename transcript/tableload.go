@@ -59,18 +59,6 @@ func (t *tableErrors) err() error {
 	return fmt.Errorf("%w %s: %w", ErrBadTable, t.file, errors.Join(t.errs...))
 }
 
-// TableInfo is a table's header: everything but the rows. A CSV file holds
-// only rows, so its header comes from the index that names the file.
-type TableInfo struct {
-	ID             string  `json:"id"`
-	Version        string  `json:"version"`
-	Title          string  `json:"title"`
-	Owner          string  `json:"owner"`
-	EffectiveFrom  Date    `json:"effectiveFrom"`
-	EffectiveUntil Date    `json:"effectiveUntil,omitzero"`
-	UnitCap        float64 `json:"unitCap,omitempty"`
-}
-
 // CSVColumns are the columns of a CSV equivalency table, in any order. One
 // line grants one course; a row granting several courses repeats its row_id
 // on consecutive lines with the same source, conditions and approval.
@@ -121,8 +109,7 @@ func ParseTableCSV(name string, info TableInfo, data []byte) (Table, error) {
 	if err := te.err(); err != nil {
 		return Table{}, err
 	}
-	t := Table{ID: info.ID, Version: info.Version, Title: info.Title, Owner: info.Owner,
-		EffectiveFrom: info.EffectiveFrom, EffectiveUntil: info.EffectiveUntil, UnitCap: info.UnitCap}
+	t := Table{TableInfo: info}
 	var lines []int // lines[i] is the CSV line where t.Rows[i] starts
 	for !te.full() {
 		rec, err := r.Read()
