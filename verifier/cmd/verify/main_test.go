@@ -101,6 +101,7 @@ func TestVerifyCommand(t *testing.T) {
 		{name: "fail/unknown flag", args: []string{"--bogus", p("cred.json")}, code: 2, stderr: "flag provided but not defined"},
 		{name: "fail/bad --at", args: []string{"--at", "yesterday", p("cred.json")}, code: 2, stderr: "--at \"yesterday\""},
 		{name: "fail/bad --status-list", args: []string{"--status-list", "nourl", p("cred.json")}, code: 2, stderr: "want URL=FILE"},
+		{name: "fail/extra contexts directory missing", args: []string{"--contexts", p("no-such-dir"), p("cred.json")}, code: 2, stderr: "--contexts"},
 		{name: "fail/bad DID document", args: []string{"--did-document", p("garbage.txt"), p("cred.json")}, code: 2, stderr: "--did-document"},
 	}
 	for _, tt := range tests {

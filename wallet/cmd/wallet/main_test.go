@@ -164,6 +164,9 @@ func TestWalletCommand(t *testing.T) {
 	}
 	delete(env, "SATCHEL_PASSPHRASE")
 	db = p("other.db")
+	if code, _, errOut := run("--passphrase-file", p("no-such-file"), "init"); code != 2 || !strings.Contains(errOut, "--passphrase-file") {
+		t.Errorf("init with a missing passphrase file: exit %d, %s", code, errOut)
+	}
 	if code, _, errOut := run("init"); code != 2 || !strings.Contains(errOut, "SATCHEL_PASSPHRASE") {
 		t.Errorf("init without a passphrase: exit %d, %s", code, errOut)
 	}
