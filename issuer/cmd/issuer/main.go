@@ -1,7 +1,10 @@
 // Command issuer is the institutions' command line: it previews how
-// equivalency tables map learner records, and (as the service grows) signs
-// credentials and runs the issuer service.
+// equivalency tables map learner records, signs credentials offline, and
+// runs the issuer service.
 //
+//	issuer serve [--db sqlite:PATH | --db postgres://...] [--addr 127.0.0.1:8080] [--base-url URL]
+//	       [--admin-token-file FILE] [--passphrase-file FILE]
+//	issuer seed|table|submit|offer|revoke|suspend|unsuspend --url URL --token-file FILE ...
 //	issuer map [--learner ID] [--as-of YYYY-MM-DD] [--tables INDEX.json] [--credentials] [--json]
 //	issuer sign --key KEY.jwk [--did DID] [--format di|jwt] FILE|-
 //	issuer keygen [--type ed25519|p256] [--out FILE]
@@ -28,6 +31,17 @@ func main() {
 const usage = `usage: issuer COMMAND [flags]
 
 commands:
+  serve  run the issuer service (HTTP API, OpenID4VCI, status lists)
+
+  against a running service (--url, --token-file):
+  seed   create the four sample institutions with their tables
+  table  upload a version of an equivalency table
+  submit send a batch of records (.json, .csv, or .xml PESC transcript)
+  offer  make an OpenID4VCI credential offer for a learner
+  revoke, suspend, unsuspend
+         change a credential's status
+
+  offline:
   map    map learner records to community-college credit with equivalency
          tables and print the credit, the reasons, and the OB 3.0 / CLR 2.0
          credentials they become (sample data unless told otherwise)
@@ -47,6 +61,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var err error
 	switch args[0] {
+	case "serve":
+		err = runServe(args[1:], stderr)
+	case "seed":
+		err = runSeed(args[1:], stdout, stderr)
+	case "submit":
+		err = runSubmit(args[1:], stdout, stderr)
+	case "table":
+		err = runTable(args[1:], stdout, stderr)
+	case "offer":
+		err = runOffer(args[1:], stdout, stderr)
+	case "revoke", "suspend", "unsuspend":
+		err = runStatus(args[0])(args[1:], stdout, stderr)
 	case "map":
 		err = runMap(args[1:], stdout, stderr)
 	case "sign":
