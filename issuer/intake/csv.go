@@ -317,6 +317,10 @@ func unknownColumn(kind transcript.Kind, name string) string {
 
 func readCSV(b *batch, data []byte) {
 	kind := b.inst.Kind
+	if line := tooWide(data); line > 0 {
+		b.tooLarge(line, "", "the row has more than %d cells", MaxColumns)
+		return
+	}
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
 	r.ReuseRecord = true
 	header, err := r.Read()
@@ -381,7 +385,7 @@ func readCSV(b *batch, data []byte) {
 		}
 		if err != nil {
 			id := ""
-			if i := at["record_id"] - 1; i < len(rec) {
+			if i := at["record_id"] - 1; i >= 0 && i < len(rec) {
 				id = strings.TrimSpace(rec[i])
 			}
 			b.fail(RecordError{Index: index, Record: id, Line: line, Reason: fmt.Sprintf("the row has %d cells; the header has %d", len(rec), len(header))})
@@ -391,6 +395,32 @@ func readCSV(b *batch, data []byte) {
 		readCSVRow(b, index, line, cols, fields, rec)
 		index++
 	}
+}
+
+// tooWide finds the line of the first row with more than MaxColumns cells,
+// or 0. It follows quoting only as far as a count needs: a doubled quote
+// toggles twice; a stray one makes the CSV reader fail anyway.
+func tooWide(data []byte) int {
+	quoted := false
+	cells, line, start := 1, 1, 1
+	for _, c := range data {
+		switch c {
+		case '"':
+			quoted = !quoted
+		case ',':
+			if !quoted {
+				if cells++; cells > MaxColumns {
+					return start
+				}
+			}
+		case '\n':
+			line++
+			if !quoted {
+				cells, start = 1, line
+			}
+		}
+	}
+	return 0
 }
 
 func allEmpty(rec []string) bool {

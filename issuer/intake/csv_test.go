@@ -157,6 +157,12 @@ func TestParseCSV(t *testing.T) {
 			want: []problem{{-1, "", fmt.Sprintf("more than %d records", MaxRecords)}}},
 		{name: "fail/oversized input", institution: "harbor-adult", data: certHeader + certRow + strings.Repeat("\n", MaxBytes), tooLarge: true,
 			want: []problem{{-1, "", "more than the limit"}}},
+		{name: "fail/header too wide", institution: "harbor-adult", data: strings.Repeat(",", MaxColumns) + "\n" + certRow, tooLarge: true,
+			want: []problem{{-1, "", fmt.Sprintf("the row has more than %d cells", MaxColumns)}}},
+		{name: "fail/row too wide", institution: "harbor-adult", data: certHeader + certRow + `"a,""b",` + strings.Repeat(",", 1<<20) + "\n", tooLarge: true,
+			want: []problem{{-1, "", fmt.Sprintf("the row has more than %d cells", MaxColumns)}}},
+		{name: "ok/commas inside quotes do not count", institution: "harbor-adult",
+			data: strings.Replace(certHeader, "completed", "completed,description", 1) + row(certRow, "\n", `,"`+strings.Repeat("a, ", 600)+`"`+"\n")},
 		{name: "fail/cell too long", institution: "harbor-adult", data: certHeader + row(certRow, "Ruiz", strings.Repeat("z", MaxFieldBytes+1)), tooLarge: true,
 			want: []problem{{0, "family_name", fmt.Sprintf("the cell is %d bytes, more than the limit of %d", MaxFieldBytes+1, MaxFieldBytes)}}},
 	}

@@ -28,9 +28,18 @@ const (
 	// reported by the domain's own rule; it exists to stop a runaway value
 	// early.
 	MaxFieldBytes = 8 << 10
+	// MaxColumns bounds the cells of one CSV row, above the number of
+	// columns any kind has (skill and credit groups included). It is checked
+	// before the CSV reader runs: a line of commas is cheap to send and
+	// costly to split.
+	MaxColumns = 512
 	// MaxXMLDepth bounds element nesting in a PESC document (a real
 	// College Transcript nests about eight deep).
 	MaxXMLDepth = 32
+	// MaxXMLAttributes bounds the attributes of one XML element (PESC
+	// elements have a few namespace declarations at most). It is checked
+	// before the XML decoder runs, which would hold them all.
+	MaxXMLAttributes = 64
 	// MaxXMLElements bounds the elements of a PESC document (a course is
 	// about fifteen).
 	MaxXMLElements = 250_000

@@ -303,9 +303,9 @@ type recordJSON struct {
 	transcript.Record
 	Skills      boundedList[transcript.Skill] `json:"skills,omitempty"`
 	Course      *courseJSON                   `json:"course,omitempty"`
-	Certificate *certificateJSON `json:"certificate,omitempty"`
-	Competency  *competencyJSON  `json:"competency,omitempty"`
-	Military    *militaryJSON    `json:"military,omitempty"`
+	Certificate *certificateJSON              `json:"certificate,omitempty"`
+	Competency  *competencyJSON               `json:"competency,omitempty"`
+	Military    *militaryJSON                 `json:"military,omitempty"`
 }
 
 type courseJSON struct {
@@ -352,14 +352,9 @@ func (l *boundedList[T]) UnmarshalJSON(data []byte) error {
 		return &json.UnmarshalTypeError{Value: jsonValueKind(tok), Type: reflect.TypeFor[[]T]()}
 	}
 	var list []T
-	for dec.More() {
-		if len(list) == maxListed {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return err
-			}
-			continue
-		}
+	// The rest need not be read: the outer decoder has checked the whole
+	// value's syntax before handing it over.
+	for dec.More() && len(list) < maxListed {
 		var v T
 		if err := dec.Decode(&v); err != nil {
 			return err

@@ -114,6 +114,10 @@ func (n *xnode) value() string {
 // readXML reads the document into a tree, within the limits. It returns nil
 // when the document is malformed or over a limit.
 func readXML(b *batch, data []byte) *xnode {
+	if line := tooManyAttributes(data); line > 0 {
+		b.tooLarge(line, "", "an element has more than %d attributes", MaxXMLAttributes)
+		return nil
+	}
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	var root *xnode
@@ -181,6 +185,42 @@ func readXML(b *batch, data []byte) *xnode {
 		b.document(0, "", "the document has no root element")
 	}
 	return root
+}
+
+// tooManyAttributes finds the line of the first start tag with more than
+// MaxXMLAttributes attributes, or 0. It counts the '=' in each start tag
+// outside quoted values; comments and the like are scanned as text, which
+// can only make it count less, or, for one holding something like a start
+// tag with that many attributes, refuse a document the limit was meant for
+// anyway.
+func tooManyAttributes(data []byte) int {
+	line, tagLine, attrs := 1, 0, 0
+	inTag, quote := false, byte(0)
+	for i, c := range data {
+		if c == '\n' {
+			line++
+		}
+		switch {
+		case inTag && quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case inTag:
+			switch c {
+			case '"', '\'':
+				quote = c
+			case '=':
+				if attrs++; attrs > MaxXMLAttributes {
+					return tagLine
+				}
+			case '>':
+				inTag = false
+			}
+		case c == '<' && i+1 < len(data) && data[i+1] != '/' && data[i+1] != '!' && data[i+1] != '?':
+			inTag, attrs, tagLine = true, 0, line
+		}
+	}
+	return 0
 }
 
 // The element paths problems are reported at.
