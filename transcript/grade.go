@@ -1,6 +1,7 @@
 package transcript
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -35,6 +36,22 @@ func ParseGrade(s string) (Grade, error) {
 		return g, nil
 	}
 	return "", fmt.Errorf("unknown grade %q", s)
+}
+
+// UnmarshalJSON reads a grade in ParseGrade's spelling ("b+" is B+), so
+// that a grade read from JSON ranks as the one it names. An unknown symbol
+// is kept as sent, for Validate to report.
+func (g *Grade) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if p, err := ParseGrade(s); err == nil {
+		*g = p
+	} else {
+		*g = Grade(s)
+	}
+	return nil
 }
 
 // IsMinimum reports whether g can be the minimum grade of an equivalency

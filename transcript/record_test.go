@@ -1,6 +1,7 @@
 package transcript
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -105,5 +106,21 @@ func TestDIDWebURL(t *testing.T) {
 		if got != tt.want || (tt.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.err)) {
 			t.Errorf("DIDWebURL(%q) = %q, %v; want %q, %q", tt.did, got, err, tt.want, tt.err)
 		}
+	}
+}
+
+// A grade read from JSON in lower case ranks as the grade it names.
+func TestGradeFromJSONIsNormalised(t *testing.T) {
+	var c struct {
+		Grade Grade `json:"grade"`
+	}
+	if err := json.Unmarshal([]byte(`{"grade":" b+ "}`), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Grade != "B+" || !c.Grade.Meets("C") {
+		t.Fatalf("grade %q: Meets(C)=%v", c.Grade, c.Grade.Meets("C"))
+	}
+	if err := json.Unmarshal([]byte(`{"grade":"Z"}`), &c); err != nil || c.Grade != "Z" {
+		t.Fatalf("unknown grade: %q %v", c.Grade, err)
 	}
 }
