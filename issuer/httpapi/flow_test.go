@@ -36,7 +36,7 @@ const adminToken = "admin-token-for-tests-0123456789"
 var testKDF = issuer.KDF{Time: 1, MemoryKiB: 64, Threads: 1}
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	url    string
 	admin  *client.Client
 	tokens map[string]string
@@ -46,7 +46,7 @@ type env struct {
 
 // start runs the service on 127.0.0.1 over a fresh SQLite file, with the
 // four sample institutions and their tables loaded.
-func start(t *testing.T, format string) *env {
+func start(t testing.TB, format string) *env {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "issuer.db")
@@ -116,7 +116,7 @@ func (e *env) verify(cred []byte, slugs ...string) verifier.Report {
 var listURL = regexp.MustCompile(`"statusListCredential":\s*"([^"]+)"`)
 
 // testWriter sends the service's warnings and errors to the test log.
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
