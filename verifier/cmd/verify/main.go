@@ -2,14 +2,15 @@
 // every check (DESIGN.md "Contracts"):
 //
 //	verify [flags] FILE|-
+//	verify serve [--addr 127.0.0.1:8090] [--trust FILE] [--jobs DIR] [flags]
 //
 // Exit status: 0 verified, 1 not verified (the report says why), 2 bad usage
-// or unreadable input.
+// or unreadable input. verify serve runs the employer page
+// (verifier/employer) until SIGINT or SIGTERM, then exits 0.
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"github.com/satchel-wallet/satchel/schemas"
 	"github.com/satchel-wallet/satchel/verifier"
 	"github.com/satchel-wallet/satchel/verifier/did"
+	"github.com/satchel-wallet/satchel/verifier/employer"
 	"github.com/satchel-wallet/satchel/verifier/requirements"
 	"github.com/satchel-wallet/satchel/verifier/status"
 )
@@ -33,36 +35,43 @@ func main() {
 // errUsage marks errors that are the caller's: exit status 2.
 var errUsage = errors.New("usage")
 
+const usage = `usage: verify [flags] FILE|-
+       verify serve [--addr 127.0.0.1:8090] [--trust FILE] [--jobs DIR] [flags]   (the employer page; verify serve -h)
+
+Checks a credential or presentation offline (JSON-LD, JWT, SD-JWT, or a
+badge baked into PNG or SVG). Exit status 0 verified, 1 not verified,
+2 bad usage or unreadable input.
+
+`
+
 type multi []string
 
 func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
 type flags struct {
-	trust, at, challenge, domain, requirements, contexts string
-	didDocs, statusLists                                 multi
-	json, fetchDIDWeb                                    bool
-	skew                                                 time.Duration
+	world             worldFlags
+	challenge, domain string
+	requirements      string
+	json, fetchDIDWeb bool
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "serve" {
+		return serve(ctx, args[1:], stdout, stderr)
+	}
 	var f flags
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: verify [flags] FILE|-")
+		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
 	}
-	fs.StringVar(&f.trust, "trust", "", "trust registry `FILE` (JSON list of recognised issuers)")
-	fs.Var(&f.didDocs, "did-document", "preload a DID document `FILE` for offline resolution (repeatable)")
-	fs.Var(&f.statusLists, "status-list", "preload a status list credential: `URL=FILE` (repeatable)")
-	fs.StringVar(&f.at, "at", "", "verify as of this `RFC3339` time (default: now)")
+	f.world.register(fs)
 	fs.StringVar(&f.challenge, "challenge", "", "challenge a presentation's proof must carry")
 	fs.StringVar(&f.domain, "domain", "", "domain a presentation's proof must carry")
 	fs.StringVar(&f.requirements, "requirements", "", "job requirements `FILE`: report which are met")
-	fs.StringVar(&f.contexts, "contexts", "", "`DIR` of extra JSON-LD contexts (index.json maps URL to file)")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON")
-	fs.DurationVar(&f.skew, "skew", verifier.DefaultSkew, "clock-skew tolerance for validity dates and proof times")
 	fs.BoolVar(&f.fetchDIDWeb, "fetch-did-web", false, "fetch did:web documents not preloaded, over HTTPS only (5 s timeout, 256 KiB limit); off by default: verification stays offline")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -80,9 +89,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	if f.json {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		// The same encoder as the page's POST /api/verify.
+		if err := employer.EncodeReport(stdout, rep); err != nil {
 			fmt.Fprintf(stderr, "verify: %v\n", err)
 			return 2
 		}
@@ -98,57 +106,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // verify reads the input and the files the flags name, then verifies.
 // Every error it returns is the caller's (exit status 2).
 func verify(ctx context.Context, f flags, name string, stdin io.Reader) (verifier.Report, error) {
-	var opt verifier.Options
-	opt.Now = time.Now()
-	if f.at != "" {
-		t, err := time.Parse(time.RFC3339, f.at)
-		if err != nil {
-			return verifier.Report{}, fmt.Errorf("--at %q: want an RFC 3339 time like 2026-06-01T00:00:00Z", f.at)
-		}
-		opt.Now = t
+	w, err := loadWorld(f.world)
+	if err != nil {
+		return verifier.Report{}, err
 	}
+	opt := w.options()
 	opt.Challenge, opt.Domain = f.challenge, f.domain
-	if f.contexts != "" {
-		l, err := schemas.DefaultLoader().With(os.DirFS(f.contexts))
-		if err != nil {
-			return verifier.Report{}, fmt.Errorf("--contexts: %w", err)
-		}
-		opt.Loader = l
-	}
-	cache := did.NewCache()
-	for _, p := range f.didDocs {
-		raw, err := readFile(p)
-		if err != nil {
-			return verifier.Report{}, fmt.Errorf("--did-document: %w", err)
-		}
-		if _, err := cache.Add(raw, opt.Now); err != nil {
-			return verifier.Report{}, fmt.Errorf("--did-document %s: %w", p, err)
-		}
-	}
-	opt.DIDs = &did.Local{Cache: cache}
 	if f.fetchDIDWeb {
-		opt.DIDs = &did.Local{Cache: cache, Web: &did.WebFetcher{}}
+		opt.DIDs = &did.Local{Cache: w.dids, Web: &did.WebFetcher{}}
 	}
-	if f.skew < 0 {
-		return verifier.Report{}, fmt.Errorf("--skew %s: want a non-negative duration", f.skew)
-	}
-	opt.Skew = f.skew
-	if f.skew == 0 {
-		opt.Skew = -1 // no tolerance (zero would mean the library's default)
-	}
-	lists := status.NewCache()
-	for _, s := range f.statusLists {
-		url, file, ok := strings.Cut(s, "=")
-		if !ok || url == "" || file == "" {
-			return verifier.Report{}, fmt.Errorf("--status-list %q: want URL=FILE", s)
-		}
-		raw, err := readFile(file)
-		if err != nil {
-			return verifier.Report{}, fmt.Errorf("--status-list: %w", err)
-		}
-		lists.Add(url, raw, opt.Now)
-	}
-	opt.StatusLists = lists
 	if f.requirements != "" {
 		raw, err := readFile(f.requirements)
 		if err != nil {
@@ -160,19 +126,7 @@ func verify(ctx context.Context, f flags, name string, stdin io.Reader) (verifie
 		}
 		opt.Requirements = job
 	}
-	if f.trust != "" {
-		raw, err := readFile(f.trust)
-		if err != nil {
-			return verifier.Report{}, fmt.Errorf("--trust: %w", err)
-		}
-		reg, err := verifier.ParseRegistry(raw, filepath.Base(f.trust))
-		if err != nil {
-			return verifier.Report{}, fmt.Errorf("--trust %s: %w", f.trust, err)
-		}
-		opt.Trust = reg
-	}
 	var input []byte
-	var err error
 	if name == "-" {
 		input, err = io.ReadAll(io.LimitReader(stdin, maxInput+1))
 	} else {
@@ -185,6 +139,103 @@ func verify(ctx context.Context, f flags, name string, stdin io.Reader) (verifie
 		return verifier.Report{}, fmt.Errorf("%s is empty", name)
 	}
 	return verifier.Verify(ctx, input, opt)
+}
+
+// worldFlags are the flags verify and verify serve share: the world the
+// verifier sees, all of it loaded from files at start.
+type worldFlags struct {
+	trust, at, contexts  string
+	didDocs, statusLists multi
+	skew                 time.Duration
+}
+
+func (f *worldFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.trust, "trust", "", "trust registry `FILE` (JSON list of recognised issuers)")
+	fs.Var(&f.didDocs, "did-document", "preload a DID document `FILE` for offline resolution (repeatable)")
+	fs.Var(&f.statusLists, "status-list", "preload a status list credential: `URL=FILE` (repeatable)")
+	fs.StringVar(&f.at, "at", "", "verify as of this `RFC3339` time (default: now)")
+	fs.StringVar(&f.contexts, "contexts", "", "`DIR` of extra JSON-LD contexts (index.json maps URL to file)")
+	fs.DurationVar(&f.skew, "skew", verifier.DefaultSkew, "clock-skew tolerance for validity dates and proof times")
+}
+
+// world is what the flags loaded: the same for the command and the page,
+// so both verify alike.
+type world struct {
+	at          time.Time // zero: now
+	skew        time.Duration
+	loader      *schemas.Loader
+	dids        *did.Cache
+	statusLists *status.Cache
+	trust       *verifier.Registry
+}
+
+func loadWorld(f worldFlags) (*world, error) {
+	w := &world{dids: did.NewCache(), statusLists: status.NewCache()}
+	loaded := time.Now()
+	if f.at != "" {
+		t, err := time.Parse(time.RFC3339, f.at)
+		if err != nil {
+			return nil, fmt.Errorf("--at %q: want an RFC 3339 time like 2026-06-01T00:00:00Z", f.at)
+		}
+		w.at, loaded = t, t
+	}
+	if f.contexts != "" {
+		l, err := schemas.DefaultLoader().With(os.DirFS(f.contexts))
+		if err != nil {
+			return nil, fmt.Errorf("--contexts: %w", err)
+		}
+		w.loader = l
+	}
+	for _, p := range f.didDocs {
+		raw, err := readFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("--did-document: %w", err)
+		}
+		if _, err := w.dids.Add(raw, loaded); err != nil {
+			return nil, fmt.Errorf("--did-document %s: %w", p, err)
+		}
+	}
+	if f.skew < 0 {
+		return nil, fmt.Errorf("--skew %s: want a non-negative duration", f.skew)
+	}
+	w.skew = f.skew
+	if f.skew == 0 {
+		w.skew = -1 // no tolerance (zero would mean the library's default)
+	}
+	for _, s := range f.statusLists {
+		url, file, ok := strings.Cut(s, "=")
+		if !ok || url == "" || file == "" {
+			return nil, fmt.Errorf("--status-list %q: want URL=FILE", s)
+		}
+		raw, err := readFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("--status-list: %w", err)
+		}
+		w.statusLists.Add(url, raw, loaded)
+	}
+	if f.trust != "" {
+		raw, err := readFile(f.trust)
+		if err != nil {
+			return nil, fmt.Errorf("--trust: %w", err)
+		}
+		reg, err := verifier.ParseRegistry(raw, filepath.Base(f.trust))
+		if err != nil {
+			return nil, fmt.Errorf("--trust %s: %w", f.trust, err)
+		}
+		w.trust = reg
+	}
+	return w, nil
+}
+
+// options are the verifier's options for the command: offline, did:web
+// only from the preloaded documents.
+func (w *world) options() verifier.Options {
+	now := w.at
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return verifier.Options{Now: now, Skew: w.skew, Loader: w.loader, DIDs: &did.Local{Cache: w.dids},
+		StatusLists: w.statusLists, Trust: w.trust}
 }
 
 // maxInput bounds what verify reads: baked images may be larger than the
