@@ -201,7 +201,24 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request) {
 		s.renderIndex(w, statusOf(err), jobID, s.message(err))
 		return
 	}
+	if wantsJSON(r) {
+		// For scripts (the demo): where the wallet is sent, and where the
+		// answer will be.
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusCreated)
+		_ = json.NewEncoder(w).Encode(map[string]string{
+			"id": q.id, "uri": s.walletLink(q.id), "request_uri": s.base + "/oid4vp/requests/" + q.id,
+			"result": s.base + "/oid4vp/requests/" + q.id + "/result", "expires": q.expires.UTC().Format(time.RFC3339),
+		})
+		return
+	}
 	http.Redirect(w, r, "/oid4vp/requests/"+q.id+"/page", http.StatusSeeOther)
+}
+
+// wantsJSON reports whether the client asked for JSON rather than a page.
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
 }
 
 // AuthorizationRequest is the OpenID4VP request object GET

@@ -71,6 +71,25 @@ func TestOID4VP(t *testing.T) {
 	s := start(t, nil)
 	responseURI := s.URL + "/oid4vp/response"
 
+	t.Run("ok/request as JSON for scripts", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/oid4vp/requests", strings.NewReader("job="+emtJob))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var got map[string]string
+		if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != http.StatusCreated {
+			t.Fatalf("status %d, %v", resp.StatusCode, err)
+		}
+		want := "openid4vp://authorize?client_id=" + url.QueryEscape(responseURI) + "&request_uri=" + url.QueryEscape(s.URL+"/oid4vp/requests/"+got["id"])
+		if got["uri"] != want || got["result"] != s.URL+"/oid4vp/requests/"+got["id"]+"/result" {
+			t.Fatalf("answer %v", got)
+		}
+	})
+
 	t.Run("ok/request object", func(t *testing.T) {
 		q := s.newRequest(t, emtJob)
 		for k, want := range map[string]string{"response_type": "vp_token", "response_mode": "direct_post",

@@ -3,6 +3,7 @@
 //
 //	verify [flags] FILE|-
 //	verify serve [--addr 127.0.0.1:8090] [--trust FILE] [--jobs DIR] [flags]
+//	verify report FILE|-
 //
 // Exit status: 0 verified, 1 not verified (the report says why), 2 bad usage
 // or unreadable input. verify serve runs the employer page
@@ -11,6 +12,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -37,6 +39,7 @@ var errUsage = errors.New("usage")
 
 const usage = `usage: verify [flags] FILE|-
        verify serve [--addr 127.0.0.1:8090] [--trust FILE] [--jobs DIR] [flags]   (the employer page; verify serve -h)
+       verify report FILE|-   (print a saved --json report, or an OpenID4VP result, in words)
 
 Checks a credential or presentation offline (JSON-LD, JWT, SD-JWT, or a
 badge baked into PNG or SVG). Exit status 0 verified, 1 not verified,
@@ -59,6 +62,9 @@ type flags struct {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "serve" {
 		return serve(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "report" {
+		return report(args[1:], stdin, stdout, stderr)
 	}
 	var f flags
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
@@ -97,6 +103,47 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	} else {
 		printReport(stdout, rep, "")
 	}
+	if !rep.Verified {
+		return 1
+	}
+	return 0
+}
+
+// report prints a report saved as JSON — what verify --json, POST
+// /api/verify or an OpenID4VP result ({"status", "report"}) gave — as verify
+// prints it, with the same exit status.
+func report(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "verify report: give exactly one FILE, or - for standard input")
+		return 2
+	}
+	var raw []byte
+	var err error
+	if args[0] == "-" {
+		raw, err = io.ReadAll(io.LimitReader(stdin, 16<<20))
+	} else {
+		raw, err = readFile(args[0])
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "verify report: %v\n", err)
+		return 2
+	}
+	var wrapped struct {
+		Status string           `json:"status"`
+		Report *verifier.Report `json:"report"`
+	}
+	var rep verifier.Report
+	if err := json.Unmarshal(raw, &wrapped); err == nil && wrapped.Status != "" {
+		if wrapped.Report == nil {
+			fmt.Fprintf(stderr, "verify report: no report yet: the request is %s\n", wrapped.Status)
+			return 2
+		}
+		rep = *wrapped.Report
+	} else if err := json.Unmarshal(raw, &rep); err != nil || rep.Kind == "" {
+		fmt.Fprintf(stderr, "verify report: %s is not a verification report\n", args[0])
+		return 2
+	}
+	printReport(stdout, rep, "")
 	if !rep.Verified {
 		return 1
 	}

@@ -165,3 +165,47 @@ func TestJSONReportShape(t *testing.T) {
 		t.Errorf("errors is not a list: %v", rep["errors"])
 	}
 }
+
+// verify report prints a saved --json report (or an OpenID4VP result) in
+// words, with verify's exit status.
+func TestReportCommand(t *testing.T) {
+	dir := fixture(t)
+	p := func(n string) string { return filepath.Join(dir, n) }
+	code, out, errOut := runCLI("", "--at=2026-06-01T00:00:00Z", "--json", "--did-document", p("did.json"), p("cred.json"))
+	if code != 0 {
+		t.Fatalf("verify --json: %d %s", code, errOut)
+	}
+	saved := filepath.Join(dir, "report.json")
+	if err := os.WriteFile(saved, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wrapped := filepath.Join(dir, "result.json")
+	if err := os.WriteFile(wrapped, []byte(`{"status":"done","report":`+out+`}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pending := filepath.Join(dir, "pending.json")
+	if err := os.WriteFile(pending, []byte(`{"status":"pending"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, stdin string
+		args        []string
+		code        int
+		want        string
+	}{
+		{"ok/report", "", []string{"report", saved}, 0, "✓ VERIFIED"},
+		{"ok/openid4vp result", "", []string{"report", wrapped}, 0, "✓ VERIFIED"},
+		{"ok/stdin", out, []string{"report", "-"}, 0, "✓ proof"},
+		{"fail/pending", "", []string{"report", pending}, 2, "the request is pending"},
+		{"fail/not a report", "", []string{"report", p("did.json")}, 2, "is not a verification report"},
+		{"fail/no file", "", []string{"report"}, 2, "give exactly one FILE"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(tc.stdin, tc.args...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s\nwant %q", code, tc.code, out, errOut, tc.want)
+			}
+		})
+	}
+}
