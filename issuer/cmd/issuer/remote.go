@@ -151,7 +151,7 @@ func runSubmit(args []string, stdout, stderr io.Writer) error {
 		if len(rec.Grants) > 0 {
 			var cs []string
 			for _, g := range rec.Grants {
-				cs = append(cs, fmt.Sprintf("%s %s, %s units (%s)", g.Course.Code, g.Course.Title, transcript.Units(g.Course.Units), g.Rule))
+				cs = append(cs, fmt.Sprintf("%s %s, %s (%s)", g.Course.Code, g.Course.Title, transcript.Units(g.Course.Units), g.Rule))
 			}
 			credit = strings.Join(cs, "; ")
 		}
