@@ -18,7 +18,7 @@ DEMO_AS_OF ?= 2026-09-01
 # (1280x800) size, to docs/screens/SCREEN-phone.png and SCREEN-desktop.png.
 SCREENS   ?= records detail add pathways portfolios portfolio settings unlock firstrun
 # Seconds each screenshot waits for the app to draw.
-SHOT_WAIT ?= 4
+SHOT_WAIT ?= 8
 
 .PHONY: demo test run bench screenshots deps vet
 

@@ -22,7 +22,7 @@ func scanInstitution(row pgx.Row) (store.Institution, error) {
 }
 
 func (o ops) CreateInstitution(ctx context.Context, in store.Institution) error {
-	return o.write(ctx, "create institution "+in.Slug, func(o ops) error {
+	return o.write1(ctx, "create institution "+in.Slug, func(o ops) error {
 		_, err := o.db.Exec(ctx, "INSERT INTO institutions ("+institutionColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7)",
 			in.Slug, in.Kind, in.Name, nullText(in.DID), blob(in.Profile), in.Format, dbTime(in.Created))
 		return constraint(err, "slug or DID")
@@ -58,7 +58,7 @@ func (o ops) Institutions(ctx context.Context) ([]store.Institution, error) {
 }
 
 func (o ops) UpdateInstitution(ctx context.Context, in store.Institution) error {
-	return o.write(ctx, "update institution "+in.Slug, func(o ops) error {
+	return o.write1(ctx, "update institution "+in.Slug, func(o ops) error {
 		n, err := o.changed(ctx, "UPDATE institutions SET name = $1, profile = $2, format = $3 WHERE slug = $4",
 			in.Name, blob(in.Profile), in.Format, in.Slug)
 		if err == nil && n == 0 {
@@ -123,7 +123,7 @@ func (o ops) Keys(ctx context.Context, owner string) ([]store.Key, error) {
 }
 
 func (o ops) AddToken(ctx context.Context, t store.Token) error {
-	return o.write(ctx, "add token "+t.Label, func(o ops) error {
+	return o.write1(ctx, "add token "+t.Label, func(o ops) error {
 		if err := o.institutionExists(ctx, t.Institution); err != nil {
 			return err
 		}
@@ -146,7 +146,7 @@ func (o ops) TokenByHash(ctx context.Context, hash []byte) (store.Token, error) 
 }
 
 func (o ops) AddTable(ctx context.Context, t store.Table) error {
-	return o.write(ctx, fmt.Sprintf("add table %s@%s of %s", t.TableID, t.Version, t.Institution), func(o ops) error {
+	return o.write1(ctx, fmt.Sprintf("add table %s@%s of %s", t.TableID, t.Version, t.Institution), func(o ops) error {
 		_, err := o.db.Exec(ctx, "INSERT INTO equivalency_tables (institution, table_id, version, body, uploaded) VALUES ($1, $2, $3, $4, $5)",
 			t.Institution, t.TableID, t.Version, blob(t.Body), dbTime(t.Uploaded))
 		return constraint(err, "table version")
@@ -176,7 +176,7 @@ func (o ops) Tables(ctx context.Context, institution string) ([]store.Table, err
 }
 
 func (o ops) PutLearner(ctx context.Context, l store.Learner) error {
-	return o.write(ctx, fmt.Sprintf("put learner %s of %s", l.ID, l.Institution), func(o ops) error {
+	return o.write1(ctx, fmt.Sprintf("put learner %s of %s", l.ID, l.Institution), func(o ops) error {
 		// A DID once set stays when the new one is empty (NULL).
 		_, err := o.db.Exec(ctx, `INSERT INTO learners (institution, id, body, did, updated) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (institution, id) DO UPDATE
@@ -200,7 +200,7 @@ func (o ops) Learner(ctx context.Context, institution, id string) (store.Learner
 }
 
 func (o ops) AddBatch(ctx context.Context, b store.Batch) error {
-	return o.write(ctx, "add batch "+b.ID, func(o ops) error {
+	return o.write1(ctx, "add batch "+b.ID, func(o ops) error {
 		_, err := o.db.Exec(ctx, `INSERT INTO batches (id, institution, idempotency_key, request_hash, response, records, created)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			b.ID, b.Institution, nullText(b.IdempotencyKey), blob(b.RequestHash), blob(b.Response), b.Records, dbTime(b.Created))

@@ -94,7 +94,7 @@ func (o ops) offerState(ctx context.Context, codeHash []byte, lock bool) (string
 }
 
 func (o ops) RedeemOffer(ctx context.Context, codeHash, tokenHash []byte, nonce string, tokenExpires, at time.Time) error {
-	return o.write(ctx, "redeem offer", func(o ops) error {
+	return o.write1(ctx, "redeem offer", func(o ops) error {
 		// Of two redemptions at once, the second waits for the first's
 		// row lock, then finds the state changed and updates nothing.
 		n, err := o.changed(ctx, `UPDATE offers SET state = 'redeemed', token_hash = $1, nonce = $2, token_expires = $3, redeemed = $4
@@ -115,7 +115,7 @@ func (o ops) RedeemOffer(ctx context.Context, codeHash, tokenHash []byte, nonce 
 }
 
 func (o ops) SetOfferNonce(ctx context.Context, codeHash []byte, nonce string) error {
-	return o.write(ctx, "set offer nonce", func(o ops) error {
+	return o.write1(ctx, "set offer nonce", func(o ops) error {
 		n, err := o.changed(ctx, "UPDATE offers SET nonce = $1 WHERE code_hash = $2 AND state <> 'offered'", nonce, key(codeHash))
 		if err != nil || n == 1 {
 			return err
@@ -157,7 +157,7 @@ func (o ops) Audit(ctx context.Context, e store.AuditEntry) error {
 	if err := e.Check(); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
-	return o.write(ctx, "audit "+e.Action, func(o ops) error {
+	return o.write1(ctx, "audit "+e.Action, func(o ops) error {
 		_, err := o.db.Exec(ctx, "INSERT INTO audit (at, actor, action, institution, subject, request, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
 			dbTime(e.At), e.Actor, e.Action, e.Institution, e.Subject, e.Request, e.Detail)
 		return err

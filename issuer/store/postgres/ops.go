@@ -9,50 +9,75 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/satchel-wallet/satchel/issuer/store"
 )
 
-// db is what ops run statements on: the pool, or a transaction.
+// db is what ops run statements on: the pool, a transaction, or a pipe.
 type db interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Begin(ctx context.Context) (pgx.Tx, error)
 }
 
-// ops runs the store's methods: on the pool (tx nil), each write in a
-// transaction of its own; inside Store.Tx, on its transaction, each write
-// in a savepoint.
+// ops runs the store's methods: on the pool (pipe nil), each write in a
+// transaction of its own; inside Store.Tx, on its pipe, each write in a
+// savepoint.
 type ops struct {
-	db db
-	tx pgx.Tx
+	db   db
+	pool *pgxpool.Pool // outside a Tx
+	pipe *pipe         // inside a Tx
 }
 
-// write runs fn atomically and returns its error wrapped with op. Outside
-// a Tx, db.Begin starts a transaction; inside one, it makes a savepoint,
-// because PostgreSQL aborts the whole transaction at the first failed
-// statement unless it is rolled back to a savepoint.
-func (o ops) write(ctx context.Context, op string, fn func(o ops) error) (err error) {
-	tx, err := o.db.Begin(ctx)
+// write runs fn atomically and returns its error wrapped with op. Inside
+// a Tx it needs a savepoint, because PostgreSQL aborts the whole
+// transaction at the first failed statement unless it is rolled back to
+// one.
+func (o ops) write(ctx context.Context, op string, fn func(o ops) error) error {
+	if o.pipe != nil {
+		o.pipe.begin()
+		err := badText(fn(o))
+		if eerr := o.pipe.end(ctx, err != nil); eerr != nil {
+			err = errors.Join(err, eerr)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		return nil
+	}
+	tx, err := o.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	done := false
 	defer func() {
 		if !done {
-			// With a context that is not done: the enclosing transaction
-			// must be left as it was even when ctx was cancelled.
 			tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	if err := fn(ops{db: tx, tx: tx}); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+	if err := fn(ops{db: tx}); err != nil {
+		return fmt.Errorf("%s: %w", op, badText(err))
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	done = true
+	return nil
+}
+
+// write1 is write for an fn that makes one change, in one statement (it
+// may read before). Outside a Tx that statement commits by itself, saving
+// the round trips of BEGIN and COMMIT. Inside one it still needs its
+// savepoint: PostgreSQL aborts the whole transaction at any failed
+// statement.
+func (o ops) write1(ctx context.Context, op string, fn func(o ops) error) error {
+	if o.pipe != nil {
+		return o.write(ctx, op, fn)
+	}
+	if err := fn(o); err != nil {
+		return fmt.Errorf("%s: %w", op, badText(err))
+	}
 	return nil
 }
 
@@ -68,6 +93,8 @@ const (
 	foreignKeyViolation = "23503"
 	checkViolation      = "23514"
 	notNullViolation    = "23502"
+	// A NUL byte or invalid UTF-8 in a text value.
+	characterNotInRepertoire = "22021"
 )
 
 // constraint maps a constraint violation to the store's errors: unique to
@@ -85,6 +112,16 @@ func constraint(err error, what string) error {
 		return fmt.Errorf("%s refers to something unknown: %w", what, store.ErrNotFound)
 	case checkViolation, notNullViolation:
 		return fmt.Errorf("%s: %w: %v", what, store.ErrInvalid, err)
+	}
+	return err
+}
+
+// badText maps the error PostgreSQL gives for text that is not UTF-8 or
+// holds a NUL byte to ErrInvalid, as the SQLite store answers such text.
+func badText(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == characterNotInRepertoire {
+		return fmt.Errorf("%w: text must be UTF-8 without NUL bytes (%s)", store.ErrInvalid, pe.Message)
 	}
 	return err
 }

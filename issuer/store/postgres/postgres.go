@@ -41,8 +41,10 @@ var _ store.Store = (*Store)(nil)
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
-		// pgx's message quotes no password.
-		return nil, fmt.Errorf("open issuer database: %w", err)
+		// Not err itself: pgx hides passwords from its message only as
+		// well as it can parse what it could not parse, and the error it
+		// wraps may quote the whole DSN.
+		return nil, errors.New("open issuer database: the DSN cannot be parsed (it is not quoted here, as it may hold a password)")
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -53,7 +55,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("open issuer database %s/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
 	}
 	s := &Store{pool: pool}
-	s.ops = ops{db: pool}
+	s.ops = ops{db: pool, pool: pool}
 	return s, nil
 }
 
@@ -87,7 +89,8 @@ func (s *Store) Tx(ctx context.Context, fn func(store.Ops) error) (err error) {
 			}
 		}
 	}()
-	if err := fn(ops{db: tx, tx: tx}); err != nil {
+	p := &pipe{tx: tx}
+	if err := fn(ops{db: p, pipe: p}); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {

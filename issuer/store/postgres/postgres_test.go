@@ -25,9 +25,19 @@ func (s rawStore) ExecRaw(ctx context.Context, query string) error {
 	return err
 }
 
+// openNew opens a new database. Its schema comes from a template that Open
+// migrated once: copying it is cheaper than migrating each database, and
+// the tests below that matter migrate empty databases.
 func openNew(t *testing.T) (*Store, string) {
 	t.Helper()
-	dsn := pgtest.NewDatabase(t)
+	tmpl := pgtest.Template(t, "issuer-schema", func(ctx context.Context, dsn string) error {
+		s, err := Open(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		return s.Close()
+	})
+	dsn := pgtest.NewDatabaseFrom(t, tmpl)
 	s, err := Open(t.Context(), dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +73,11 @@ func TestAuditTruncate(t *testing.T) {
 
 func TestReopen(t *testing.T) {
 	ctx := t.Context()
-	s, dsn := openNew(t)
+	dsn := pgtest.NewDatabase(t) // empty: Open migrates it
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.CreateInstitution(ctx, storetest.NewInstitution("svc")); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +85,7 @@ func TestReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s, err := Open(ctx, dsn)
+	s, err = Open(ctx, dsn)
 	if err != nil {
 		t.Fatalf("reopen: %v", err)
 	}
@@ -144,13 +158,19 @@ func TestNewerSchema(t *testing.T) {
 func TestOpenBadDSN(t *testing.T) {
 	tests := []struct{ name, dsn string }{
 		{"fail/not-a-dsn", "postgres://%zz"},
-		{"fail/nobody-listens", "host=127.0.0.1 port=1 user=nobody dbname=none sslmode=disable connect_timeout=2"},
+		{"fail/bad-url-with-password", "postgres://issuer:s3cret-pw@db.example:5432:99/issuer"},
+		{"fail/bad-pairs-with-password", "host=db.example password='s3cret-pw port=oops"},
+		{"fail/nobody-listens", "host=127.0.0.1 port=1 user=nobody password=s3cret-pw dbname=none sslmode=disable connect_timeout=2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if s, err := Open(t.Context(), tt.dsn); err == nil {
+			s, err := Open(t.Context(), tt.dsn)
+			if err == nil {
 				s.Close()
 				t.Fatal("open succeeded")
+			}
+			if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("the error shows the password: %v", err)
 			}
 		})
 	}

@@ -26,7 +26,7 @@ func scanList(row pgx.Row) (store.StatusList, error) {
 }
 
 func (o ops) AddStatusList(ctx context.Context, l store.StatusList) error {
-	return o.write(ctx, "add status list "+l.ID, func(o ops) error {
+	return o.write1(ctx, "add status list "+l.ID, func(o ops) error {
 		if l.Size <= 0 {
 			return fmt.Errorf("size %d: %w", l.Size, store.ErrInvalid)
 		}
@@ -138,7 +138,7 @@ func (o ops) SetIndices(ctx context.Context, list string) ([]int64, int64, error
 }
 
 func (o ops) PutListCredential(ctx context.Context, list string, version int64, body []byte, signed time.Time) error {
-	return o.write(ctx, fmt.Sprintf("store status list credential %s version %d", list, version), func(o ops) error {
+	return o.write1(ctx, fmt.Sprintf("store status list credential %s version %d", list, version), func(o ops) error {
 		// An older version than the stored one is ignored: two instances
 		// may sign the list at once and finish in either order.
 		_, err := o.db.Exec(ctx, `INSERT INTO list_credentials (list, version, body, signed) VALUES ($1, $2, $3, $4)
@@ -160,58 +160,59 @@ func (o ops) ListCredential(ctx context.Context, list string) ([]byte, int64, er
 }
 
 func (o ops) AddCredential(ctx context.Context, c store.Credential) error {
-	return o.write(ctx, "add credential "+c.ID, func(o ops) error {
+	write := o.write
+	if len(c.Status) == 0 {
+		write = o.write1 // the INSERT only
+	}
+	return write(ctx, "add credential "+c.ID, func(o ops) error {
 		_, err := o.db.Exec(ctx, `INSERT INTO credentials (id, institution, learner, record, kind, format, subject, body, record_body, mapping, batch, issued)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			c.ID, c.Institution, c.Learner, c.Record, c.Kind, c.Format, c.Subject, blob(c.Body), blob(c.RecordBody), blob(c.Mapping), c.Batch, dbTime(c.Issued))
 		if err != nil {
 			return constraint(err, "credential ID")
 		}
-		var purposes []string
 		for i, e := range c.Status {
-			var inst, purpose string
-			err := o.db.QueryRow(ctx, "SELECT institution, purpose FROM status_lists WHERE id = $1", e.List).Scan(&inst, &purpose)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return fmt.Errorf("status entry %d: no list %q: %w", i, e.List, store.ErrInvalid)
+			// One entry per purpose, so that SetStatus knows which bit
+			// to change.
+			for _, prev := range c.Status[:i] {
+				if prev.Purpose == e.Purpose {
+					return fmt.Errorf("status entry %d: a second entry for %q: %w", i, e.Purpose, store.ErrInvalid)
+				}
 			}
-			if err != nil {
-				return err
-			}
-			if err := checkEntry(i, e, c.Institution, inst, purpose, purposes); err != nil {
-				return err
-			}
-			purposes = append(purposes, purpose)
 			// Of two transactions using one index, the second waits for
 			// the first's row lock, then finds the row taken.
-			n, err := o.changed(ctx, "UPDATE status_entries SET credential = $1, pos = $2 WHERE list = $3 AND idx = $4 AND credential IS NULL",
-				c.ID, i, e.List, e.Index)
+			// The list's checks are in the statement: one round trip
+			// when all is well, and badEntry finds out what is not.
+			n, err := o.changed(ctx, `UPDATE status_entries SET credential = $1, pos = $2
+				WHERE list = $3 AND idx = $4 AND credential IS NULL
+				AND EXISTS (SELECT 1 FROM status_lists l WHERE l.id = $3 AND l.institution = $5 AND l.purpose = $6)`,
+				c.ID, i, e.List, e.Index, c.Institution, e.Purpose)
 			if err != nil {
 				return err
 			}
 			if n == 0 {
-				return fmt.Errorf("status entry %d: index %d of list %s is not reserved, or is another credential's: %w", i, e.Index, e.List, store.ErrInvalid)
+				return o.badEntry(ctx, i, e, c.Institution)
 			}
 		}
 		return nil
 	})
 }
 
-// checkEntry checks a credential's i'th status entry e against its list
-// (of institution inst, for purpose) and the purposes of the entries before
-// it: one entry per purpose, so that SetStatus knows which bit to change.
-func checkEntry(i int, e store.StatusEntry, institution, inst, purpose string, before []string) error {
+// badEntry says why a credential's i'th status entry e could not be used.
+func (o ops) badEntry(ctx context.Context, i int, e store.StatusEntry, institution string) error {
+	var inst, purpose string
+	err := o.db.QueryRow(ctx, "SELECT institution, purpose FROM status_lists WHERE id = $1", e.List).Scan(&inst, &purpose)
 	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("status entry %d: no list %q: %w", i, e.List, store.ErrInvalid)
+	case err != nil:
+		return err
 	case inst != institution:
 		return fmt.Errorf("status entry %d: list %s is another institution's: %w", i, e.List, store.ErrInvalid)
 	case e.Purpose != purpose:
 		return fmt.Errorf("status entry %d: purpose %q, but list %s is for %q: %w", i, e.Purpose, e.List, purpose, store.ErrInvalid)
 	}
-	for _, p := range before {
-		if p == purpose {
-			return fmt.Errorf("status entry %d: a second entry for %q: %w", i, purpose, store.ErrInvalid)
-		}
-	}
-	return nil
+	return fmt.Errorf("status entry %d: index %d of list %s is not reserved, or is another credential's: %w", i, e.Index, e.List, store.ErrInvalid)
 }
 
 // credentialColumns are read by scanCredential. The status entries come as

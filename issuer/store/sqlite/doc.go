@@ -9,7 +9,11 @@
 // indices, offer codes and deliveries are handed out once. Reads use a pool
 // of read-only connections and, thanks to WAL, never wait for a writer.
 // Every write method runs in a transaction of its own, or in a savepoint
-// inside Store.Tx, so a method that fails changes nothing.
+// inside Store.Tx, so a method that fails changes nothing; one that makes
+// a single change relies on the statement's own atomicity instead. When
+// SQLite ends a Tx's transaction by itself (a write interrupted by its
+// context, a full disk), the rest of the Tx is refused and Tx fails, so
+// that nothing runs outside the transaction.
 //
 // The schema is a series of numbered migrations embedded in the binary
 // (migrations/NNNN_name.sql); the file records its version in PRAGMA

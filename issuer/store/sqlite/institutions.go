@@ -20,7 +20,7 @@ func scanInstitution(sc interface{ Scan(...any) error }) (store.Institution, err
 }
 
 func (o ops) CreateInstitution(ctx context.Context, in store.Institution) error {
-	return o.write(ctx, "create institution "+in.Slug, func(o ops) error {
+	return o.write1(ctx, "create institution "+in.Slug, func(o ops) error {
 		_, err := o.exec(ctx, "INSERT INTO institutions ("+institutionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?)",
 			in.Slug, in.Kind, in.Name, nullText(in.DID), blob(in.Profile), in.Format, dbTime(in.Created))
 		return constraint(err, "slug or DID")
@@ -56,7 +56,7 @@ func (o ops) Institutions(ctx context.Context) ([]store.Institution, error) {
 }
 
 func (o ops) UpdateInstitution(ctx context.Context, in store.Institution) error {
-	return o.write(ctx, "update institution "+in.Slug, func(o ops) error {
+	return o.write1(ctx, "update institution "+in.Slug, func(o ops) error {
 		n, err := o.changed(ctx, "UPDATE institutions SET name = ?, profile = ?, format = ? WHERE slug = ?",
 			in.Name, blob(in.Profile), in.Format, in.Slug)
 		if err == nil && n == 0 {
@@ -117,7 +117,7 @@ func (o ops) Keys(ctx context.Context, owner string) ([]store.Key, error) {
 }
 
 func (o ops) AddToken(ctx context.Context, t store.Token) error {
-	return o.write(ctx, "add token "+t.Label, func(o ops) error {
+	return o.write1(ctx, "add token "+t.Label, func(o ops) error {
 		if err := o.institutionExists(ctx, t.Institution); err != nil {
 			return err
 		}
@@ -140,7 +140,7 @@ func (o ops) TokenByHash(ctx context.Context, hash []byte) (store.Token, error) 
 }
 
 func (o ops) AddTable(ctx context.Context, t store.Table) error {
-	return o.write(ctx, fmt.Sprintf("add table %s@%s of %s", t.TableID, t.Version, t.Institution), func(o ops) error {
+	return o.write1(ctx, fmt.Sprintf("add table %s@%s of %s", t.TableID, t.Version, t.Institution), func(o ops) error {
 		_, err := o.exec(ctx, "INSERT INTO equivalency_tables (institution, table_id, version, body, uploaded) VALUES (?, ?, ?, ?, ?)",
 			t.Institution, t.TableID, t.Version, blob(t.Body), dbTime(t.Uploaded))
 		return constraint(err, "table version")
@@ -170,7 +170,7 @@ func (o ops) Tables(ctx context.Context, institution string) ([]store.Table, err
 }
 
 func (o ops) PutLearner(ctx context.Context, l store.Learner) error {
-	return o.write(ctx, fmt.Sprintf("put learner %s of %s", l.ID, l.Institution), func(o ops) error {
+	return o.write1(ctx, fmt.Sprintf("put learner %s of %s", l.ID, l.Institution), func(o ops) error {
 		// A DID once set stays when the new one is empty (NULL).
 		_, err := o.exec(ctx, `INSERT INTO learners (institution, id, body, did, updated) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (institution, id) DO UPDATE SET body = excluded.body, did = coalesce(excluded.did, did), updated = excluded.updated`,
@@ -193,7 +193,7 @@ func (o ops) Learner(ctx context.Context, institution, id string) (store.Learner
 }
 
 func (o ops) AddBatch(ctx context.Context, b store.Batch) error {
-	return o.write(ctx, "add batch "+b.ID, func(o ops) error {
+	return o.write1(ctx, "add batch "+b.ID, func(o ops) error {
 		_, err := o.exec(ctx, `INSERT INTO batches (id, institution, idempotency_key, request_hash, response, records, created)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			b.ID, b.Institution, nullText(b.IdempotencyKey), blob(b.RequestHash), blob(b.Response), b.Records, dbTime(b.Created))

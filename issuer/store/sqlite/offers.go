@@ -99,7 +99,7 @@ func (o ops) offerState(ctx context.Context, codeHash []byte) (string, error) {
 }
 
 func (o ops) RedeemOffer(ctx context.Context, codeHash, tokenHash []byte, nonce string, tokenExpires, at time.Time) error {
-	return o.write(ctx, "redeem offer", func(o ops) error {
+	return o.write1(ctx, "redeem offer", func(o ops) error {
 		n, err := o.changed(ctx, `UPDATE offers SET state = 'redeemed', token_hash = ?, nonce = ?, token_expires = ?, redeemed = ?
 			WHERE code_hash = ? AND state = 'offered'`,
 			blob(tokenHash), nonce, dbTime(tokenExpires), dbTime(at), key(codeHash))
@@ -118,7 +118,7 @@ func (o ops) RedeemOffer(ctx context.Context, codeHash, tokenHash []byte, nonce 
 }
 
 func (o ops) SetOfferNonce(ctx context.Context, codeHash []byte, nonce string) error {
-	return o.write(ctx, "set offer nonce", func(o ops) error {
+	return o.write1(ctx, "set offer nonce", func(o ops) error {
 		n, err := o.changed(ctx, "UPDATE offers SET nonce = ? WHERE code_hash = ? AND state != 'offered'", nonce, key(codeHash))
 		if err != nil || n == 1 {
 			return err
@@ -158,7 +158,7 @@ func (o ops) Audit(ctx context.Context, e store.AuditEntry) error {
 	if err := e.Check(); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
-	return o.write(ctx, "audit "+e.Action, func(o ops) error {
+	return o.write1(ctx, "audit "+e.Action, func(o ops) error {
 		_, err := o.exec(ctx, "INSERT INTO audit (at, actor, action, institution, subject, request, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			dbTime(e.At), e.Actor, e.Action, e.Institution, e.Subject, e.Request, e.Detail)
 		return err

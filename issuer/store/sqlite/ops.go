@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -25,9 +27,54 @@ type ops struct {
 // txState is shared by the ops of one Tx.
 type txState struct {
 	over bool // fn returned: the ops may not be used any more
+	// broken is the error after which SQLite rolled the transaction back
+	// by itself; nothing more may run in it, or it would run outside any
+	// transaction, committed statement by statement.
+	broken error
 }
 
 var errTxOver = errors.New("the transaction is over: use its Ops only inside Tx's fn")
+
+// usable fails when the transaction's ops may not run statements.
+func (t *txState) usable() error {
+	switch {
+	case t == nil:
+		return nil
+	case t.over:
+		return errTxOver
+	case t.broken != nil:
+		return fmt.Errorf("the transaction was rolled back after an earlier error (%w)", t.broken)
+	}
+	return nil
+}
+
+// failed records a write's failure inside a Tx: when SQLite may have
+// rolled the whole transaction back (see mayEnd) and did, the Tx is
+// broken.
+func (o ops) failed(ctx context.Context, err error) {
+	if mayEnd(err) && !o.w.inTransaction(ctx) {
+		o.tx.broken = err
+	}
+}
+
+// mayEnd reports whether err is one after which SQLite may roll back the
+// transaction by itself: an interrupt (modernc interrupts the statement
+// when its context ends, and returns the context's error), a full disk,
+// an I/O error, no memory, a lock it could not get.
+func mayEnd(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_INTERRUPT, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_NOMEM, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_CORRUPT:
+		return true
+	}
+	return false
+}
 
 // write runs fn atomically and returns its error wrapped with op.
 func (o ops) write(ctx context.Context, op string, fn func(o ops) error) error {
@@ -43,19 +90,50 @@ func (o ops) write(ctx context.Context, op string, fn func(o ops) error) error {
 	return nil
 }
 
+// write1 is write for an fn that makes one change, in one statement (it
+// may read before): that statement's own atomicity is enough, since SQLite
+// undoes a statement that fails and leaves the transaction around it as it
+// was. So it needs no savepoint inside a Tx, and outside one the statement
+// commits by itself, without BEGIN and COMMIT: a third of the statements
+// for the commonest writes, the audit log's among them.
+func (o ops) write1(ctx context.Context, op string, fn func(o ops) error) error {
+	var err error
+	if o.w != nil {
+		if err := o.tx.usable(); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		if err = fn(o); err != nil {
+			o.failed(ctx, err)
+		}
+	} else {
+		var w *writer
+		if w, err = o.s.acquire(ctx); err == nil {
+			err = fn(ops{s: o.s, w: w, tx: &txState{}})
+			o.s.release(w)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
+}
+
 // savepoint runs fn inside the current transaction so that, when fn fails,
 // what it did is undone and the transaction goes on as before.
 func (o ops) savepoint(ctx context.Context, fn func(o ops) error) error {
-	if o.tx.over {
-		return errTxOver
+	if err := o.tx.usable(); err != nil {
+		return err
 	}
 	if _, err := o.exec(ctx, "SAVEPOINT op"); err != nil {
+		o.failed(ctx, err)
 		return err
 	}
 	if err := fn(o); err != nil {
 		// With a context that is not done: the enclosing transaction must
-		// be left as it was even when ctx was cancelled.
+		// be left as it was even when ctx was cancelled. When there is no
+		// savepoint to go back to, SQLite ended the transaction itself.
 		if _, rerr := o.w.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO op; RELEASE op"); rerr != nil {
+			o.tx.broken = err
 			return errors.Join(err, rerr)
 		}
 		return err
@@ -65,7 +143,22 @@ func (o ops) savepoint(ctx context.Context, fn func(o ops) error) error {
 }
 
 func (o ops) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := o.tx.usable(); err != nil {
+		return nil, err
+	}
+	for _, a := range args {
+		if s, ok := a.(string); ok && !goodText(s) {
+			return nil, fmt.Errorf("%w: text must be UTF-8 without NUL bytes", store.ErrInvalid)
+		}
+	}
 	return o.w.exec(ctx, query, args...)
+}
+
+// goodText reports whether s is text both stores keep: PostgreSQL refuses
+// invalid UTF-8 and NUL bytes, so this one does too, and an issuer moves
+// from one database to the other without surprises.
+func goodText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }
 
 // changed runs a statement and returns the number of rows it changed.
@@ -78,8 +171,8 @@ func (o ops) changed(ctx context.Context, query string, args ...any) (int64, err
 }
 
 func (o ops) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if o.tx != nil && o.tx.over {
-		return nil, errTxOver
+	if err := o.tx.usable(); err != nil {
+		return nil, err
 	}
 	var st *sql.Stmt
 	var err error
@@ -126,8 +219,8 @@ func (r row) Scan(dest ...any) error {
 // Tx, in a read transaction on one read connection.
 func (o ops) read(ctx context.Context, fn func(q querier) error) error {
 	if o.w != nil {
-		if o.tx.over {
-			return errTxOver
+		if err := o.tx.usable(); err != nil {
+			return err
 		}
 		return fn(o)
 	}

@@ -234,11 +234,29 @@ func (s *Store) inTx(ctx context.Context, fn func(o ops) error) (err error) {
 	if err := fn(ops{s: s, w: w, tx: t}); err != nil {
 		return err
 	}
+	if t.broken != nil {
+		// fn carried on after an error that ended the transaction.
+		return fmt.Errorf("commit: %w", t.usable())
+	}
 	if _, err := w.exec(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	committed = true
 	return nil
+}
+
+// inTransaction reports whether the writer is inside a transaction, or
+// SQLite ended it. There is no PRAGMA for that; BEGIN answers it: it fails
+// inside a transaction, and outside one starts an empty one, which is
+// rolled back at once.
+func (w *writer) inTransaction(ctx context.Context) bool {
+	ctx = context.WithoutCancel(ctx)
+	_, err := w.conn.ExecContext(ctx, "BEGIN")
+	if err == nil {
+		w.conn.ExecContext(ctx, "ROLLBACK")
+		return false
+	}
+	return strings.Contains(err.Error(), "within a transaction")
 }
 
 // isNoTx reports whether err says that no transaction is active: SQLite

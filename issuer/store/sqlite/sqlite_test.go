@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/satchel-wallet/satchel/issuer/store"
 	"github.com/satchel-wallet/satchel/issuer/store/storetest"
@@ -318,4 +319,74 @@ func writeFile(t *testing.T, path, s string) {
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestTxInterrupted covers what only SQLite does: when a write inside a
+// Tx is interrupted (its context ends while it runs), SQLite rolls the
+// whole transaction back by itself. The Tx must then fail and store
+// nothing, rather than run what fn does next outside any transaction. A
+// context that ended before the method began, on the other hand, stops
+// only that method.
+func TestTxInterrupted(t *testing.T) {
+	ctx := t.Context()
+	t.Run("fail/interrupted-write-ends-the-tx", func(t *testing.T) {
+		s := openTemp(t)
+		defer s.Close()
+		err := s.Tx(ctx, func(tx store.Ops) error {
+			if err := tx.CreateInstitution(ctx, storetest.NewInstitution("before")); err != nil {
+				return err
+			}
+			// A write long enough to be interrupted: a hundred million
+			// rows.
+			short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+			defer cancel()
+			o := tx.(ops)
+			err := o.write1(short, "long insert", func(o ops) error {
+				_, err := o.exec(short, `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000)
+					INSERT INTO audit (at, actor, action, institution, subject, request, detail) SELECT x, 'a', 'b', '', '', '', '' FROM c`)
+				return err
+			})
+			if err == nil {
+				return errors.New("the long insert was not interrupted")
+			}
+			// fn carries on, as it may after a failed method.
+			if err := tx.CreateInstitution(ctx, storetest.NewInstitution("after")); err == nil {
+				t.Error("a write after the interrupted one ran")
+			}
+			return nil
+		})
+		if err == nil {
+			t.Fatal("Tx succeeded")
+		}
+		ins, err := s.Institutions(ctx)
+		if err != nil || ins != nil {
+			t.Errorf("institutions %v, %v; want none", ins, err)
+		}
+		// The writer is fine for the next transaction.
+		if err := s.CreateInstitution(ctx, storetest.NewInstitution("next")); err != nil {
+			t.Errorf("next write: %v", err)
+		}
+	})
+	t.Run("ok/cancelled-before-leaves-the-tx-usable", func(t *testing.T) {
+		s := openTemp(t)
+		defer s.Close()
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		err := s.Tx(ctx, func(tx store.Ops) error {
+			if err := tx.CreateInstitution(done, storetest.NewInstitution("cancelled")); !errors.Is(err, context.Canceled) {
+				t.Errorf("with a cancelled context: %v", err)
+			}
+			if err := tx.Audit(done, store.AuditEntry{At: storetest.T0, Actor: "a", Action: "b"}); !errors.Is(err, context.Canceled) {
+				t.Errorf("with a cancelled context: %v", err)
+			}
+			return tx.CreateInstitution(ctx, storetest.NewInstitution("kept"))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins, err := s.Institutions(ctx)
+		if err != nil || len(ins) != 1 || ins[0].Slug != "kept" {
+			t.Errorf("institutions %v, %v; want kept", ins, err)
+		}
+	})
 }

@@ -238,3 +238,69 @@ func testCancelled(t *testing.T, open opener) {
 	// And the store still works.
 	must(t, "create", s.CreateInstitution(t.Context(), NewInstitution("svc")))
 }
+
+// testText checks that text is kept exactly when it is UTF-8, and refused
+// (ErrInvalid, nothing stored) when it holds a NUL byte or is not UTF-8,
+// which PostgreSQL cannot store: every implementation answers the same.
+func testText(t *testing.T, open opener) {
+	ctx := t.Context()
+	s := withList(t, open, 1)
+	must(t, "add", s.AddCredential(ctx, NewCredential("urn:uuid:a", "svc", revocation(1))))
+	t.Run("ok/unicode", func(t *testing.T) {
+		in := NewInstitution("unicode")
+		in.Name = "Collège Sierra Vista — 加州 🎓\t\n"
+		must(t, "create", s.CreateInstitution(ctx, in))
+		got, err := s.Institution(ctx, "unicode")
+		must(t, "read", err)
+		diff(t, "name", got.Name, in.Name)
+	})
+	tests := []struct {
+		name string
+		fn   func(tx store.Ops) error
+	}{
+		{"fail/nul-in-name", func(tx store.Ops) error {
+			in := NewInstitution("nul")
+			in.Name = "Sierra\x00Vista"
+			return tx.CreateInstitution(ctx, in)
+		}},
+		{"fail/not-utf8-in-audit", func(tx store.Ops) error {
+			return tx.Audit(ctx, store.AuditEntry{At: at(0), Actor: "admin", Action: "x", Detail: "caf\xe9"})
+		}},
+		{"fail/nul-in-learner-id", func(tx store.Ops) error {
+			return tx.PutLearner(ctx, store.Learner{Institution: "svc", ID: "L-\x00", Updated: at(0)})
+		}},
+		{"fail/not-utf8-in-reason", func(tx store.Ops) error {
+			return tx.SetStatus(ctx, "urn:uuid:a", store.PurposeRevocation, true, "\xff", at(0))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.fn(s)
+			if !errors.Is(err, store.ErrInvalid) {
+				t.Errorf("on the store: %v, want ErrInvalid", err)
+			}
+			// Inside a Tx, the refusal leaves the transaction usable.
+			err = s.Tx(ctx, func(tx store.Ops) error {
+				if err := tt.fn(tx); err == nil {
+					return errors.New("succeeded inside Tx")
+				}
+				return tx.Audit(ctx, store.AuditEntry{At: at(1), Actor: "admin", Action: "after." + tt.name})
+			})
+			must(t, "Tx", err)
+		})
+	}
+	if _, err := s.Institution(ctx, "nul"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("institution with a NUL in its name: %v, want ErrNotFound", err)
+	}
+	if c, err := s.Credential(ctx, "urn:uuid:a"); err != nil || c.Revoked() {
+		t.Errorf("revoked with a reason that is not UTF-8: %v, %v", c.Revoked(), err)
+	}
+	if _, version, err := s.SetIndices(ctx, "svc-revocation-1"); err != nil || version != 0 {
+		t.Errorf("list version %d, %v after refused changes; want 0", version, err)
+	}
+	log, err := s.AuditLog(ctx, "", 0)
+	must(t, "audit log", err)
+	if len(log) != len(tests) {
+		t.Errorf("%d audit entries, want the %d written after each refusal", len(log), len(tests))
+	}
+}

@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"times", testTimes},
 		{"bytes", testBytes},
 		{"empty-lists", testEmptyLists},
+		{"text", testText},
 		{"cancelled-context", testCancelled},
 		{"concurrent-reserve", testConcurrentReserve},
 		{"concurrent-set-status", testConcurrentSetStatus},

@@ -149,7 +149,6 @@ func testTx(t *testing.T, open opener) {
 			if err := tx.RedeemOffer(ctx, hash("code-o"), hash("token-2"), "n", at(5), at(1)); !errors.Is(err, store.ErrUsed) {
 				return fmt.Errorf("second redemption inside Tx: %v", err)
 			}
-			// The index the refused credential wanted is still free.
 			return nil
 		}},
 		{name: "ok/fn-error-after-failed-method", want: errStop, after: txBefore, fn: func(ctx context.Context, tx store.Ops) error {

@@ -47,6 +47,14 @@ type server struct {
 	// runs.
 	external bool
 	n        atomic.Int64
+	// version is the server's version number (150004 for 15.4).
+	version int
+	// templates are Template's, by key; guarded by mu.
+	templates map[string]*template
+	// cleanup drops Template's databases on an external server.
+	cleanup []string
+	// busy counts copies being made ahead.
+	busy sync.WaitGroup
 	// stop stops a server this package started and removes its files.
 	stop func() error
 }
@@ -63,6 +71,14 @@ var (
 // started. Call it from TestMain: os.Exit(pgtest.Main(m)).
 func Main(m *testing.M) int {
 	code := m.Run()
+	if srv != nil {
+		srv.busy.Wait()
+		for _, q := range srv.cleanup {
+			if err := srv.exec(context.Background(), q); err != nil {
+				fmt.Fprintf(os.Stderr, "pgtest: %s: %v\n", q, err)
+			}
+		}
+	}
 	if srv != nil && srv.stop != nil {
 		if err := srv.stop(); err != nil {
 			fmt.Fprintf(os.Stderr, "pgtest: stop PostgreSQL: %v\n", err)
@@ -75,6 +91,136 @@ func Main(m *testing.M) int {
 // skips t when no PostgreSQL is available, saying why.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
+	return NewDatabaseFrom(t, "template0")
+}
+
+// NewDatabaseFrom creates a database for t as a copy of template (a name
+// Template returned, or "template0" for an empty one) and returns its
+// DSN. It skips t when no PostgreSQL is available, saying why.
+func NewDatabaseFrom(t testing.TB, template string) string {
+	t.Helper()
+	s := server1(t)
+	var name string
+	var err error
+	if tm := s.template(template); tm != nil {
+		name, err = tm.take(s)
+	} else {
+		name = s.name("t")
+		err = s.create(t.Context(), name, template)
+	}
+	if err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	if s.external {
+		t.Cleanup(func() {
+			// WITH (FORCE): connections a failed test left open do not
+			// keep the database alive.
+			if err := s.exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+				t.Errorf("drop test database %s: %v", name, err)
+			}
+		})
+	}
+	return s.dsn(name)
+}
+
+// ahead is how many copies of a template are made before tests ask for
+// them: a test's database is then ready when it starts, its copy made
+// while earlier tests ran.
+const ahead = 2
+
+// Template makes a template database once per test binary and key: an
+// empty database that fill (given its DSN) fills, for instance by
+// migrating a schema, and that no one may connect to afterwards. It
+// returns its name for NewDatabaseFrom; copying it is much cheaper than
+// filling each test's database anew.
+func Template(t testing.TB, key string, fill func(ctx context.Context, dsn string) error) string {
+	t.Helper()
+	s := server1(t)
+	s.mu.Lock()
+	tm, ok := s.templates[key]
+	if !ok {
+		tm = &template{copies: make(chan copied, ahead)}
+		s.templates[key] = tm
+	}
+	s.mu.Unlock()
+	tm.once.Do(func() {
+		name := s.name("tmpl")
+		if tm.err = s.create(t.Context(), name, "template0"); tm.err != nil {
+			return
+		}
+		s.mu.Lock()
+		tm.name = name
+		if s.external {
+			// Templates outlive the test that made them: Main drops them.
+			s.cleanup = append(s.cleanup, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		}
+		s.mu.Unlock()
+		if tm.err = fill(t.Context(), s.dsn(name)); tm.err != nil {
+			return
+		}
+		for range ahead {
+			tm.copyAhead(s)
+		}
+	})
+	if tm.err != nil {
+		t.Fatalf("template database %s: %v", key, tm.err)
+	}
+	return tm.name
+}
+
+type template struct {
+	once   sync.Once
+	name   string
+	err    error
+	copies chan copied // made ahead
+}
+
+// copied is a copy of a template made ahead, or why it could not be.
+type copied struct {
+	name string
+	err  error
+}
+
+// template returns the Template named name, or nil.
+func (s *server) template(name string) *template {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, tm := range s.templates {
+		if tm.name == name {
+			return tm
+		}
+	}
+	return nil
+}
+
+// take returns a copy made ahead and starts making the next.
+func (tm *template) take(s *server) (string, error) {
+	c := <-tm.copies
+	tm.copyAhead(s)
+	return c.name, c.err
+}
+
+// copyAhead makes a copy of the template in the background. Main waits
+// for those under way before it stops the server.
+func (tm *template) copyAhead(s *server) {
+	name := s.name("t")
+	if s.external {
+		// A copy no test took is dropped at the end.
+		s.mu.Lock()
+		s.cleanup = append(s.cleanup, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		s.mu.Unlock()
+	}
+	s.busy.Go(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		tm.copies <- copied{name, s.create(ctx, name, tm.name)}
+	})
+}
+
+// server1 returns the server, starting it on first use, or skips or
+// fails t.
+func server1(t testing.TB) *server {
+	t.Helper()
 	once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -86,25 +232,29 @@ func NewDatabase(t testing.TB) string {
 	case srvErr != nil:
 		t.Skipf("PostgreSQL tests skipped: %v; to run them, %s", srvErr, howToEnable)
 	}
-	name := fmt.Sprintf("t_%d", srv.n.Add(1))
-	if srv.external {
-		name = fmt.Sprintf("satchel_t_%d_%d_%s", os.Getpid(), time.Now().Unix(), name[2:])
+	return srv
+}
+
+// name returns a new database name. On a server of its own a counter
+// will do; on someone else's, the names must not clash with another run's.
+func (s *server) name(kind string) string {
+	n := s.n.Add(1)
+	if s.external {
+		return fmt.Sprintf("satchel_%s_%d_%d_%d", kind, os.Getpid(), time.Now().Unix(), n)
 	}
-	// Names are ours (letters, digits, '_'), so quoting is not needed.
-	// template0: nothing a DBA added to template1 leaks into the tests.
-	if err := srv.exec(t.Context(), "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
-		t.Fatalf("create test database: %v", err)
+	return fmt.Sprintf("%s_%d", kind, n)
+}
+
+// create makes database name as a copy of template. Names are ours
+// (letters, digits, '_'), so they need no quoting. FILE_COPY copies the
+// files instead of writing every page to the WAL, several times faster
+// for small databases; servers before 15 know only that way.
+func (s *server) create(ctx context.Context, name, template string) error {
+	q := "CREATE DATABASE " + name + " TEMPLATE " + template
+	if s.version >= 150000 {
+		q += " STRATEGY FILE_COPY"
 	}
-	if srv.external {
-		t.Cleanup(func() {
-			// WITH (FORCE): connections a failed test left open do not
-			// keep the database alive.
-			if err := srv.exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-				t.Errorf("drop test database %s: %v", name, err)
-			}
-		})
-	}
-	return srv.dsn(name)
+	return s.exec(ctx, q)
 }
 
 func (s *server) exec(ctx context.Context, sql string) error {
@@ -115,11 +265,31 @@ func (s *server) exec(ctx context.Context, sql string) error {
 }
 
 func start(ctx context.Context) (*server, error) {
+	var s *server
+	var err error
 	if dsn := os.Getenv(EnvDSN); dsn != "" {
 		fatal = true
-		return external(ctx, dsn)
+		s, err = external(ctx, dsn)
+	} else {
+		s, err = local(ctx)
 	}
-	return local(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.templates = map[string]*template{}
+	if err := s.admin.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&s.version); err != nil {
+		return nil, errors.Join(fmt.Errorf("server version: %w", err), s.close())
+	}
+	return s, nil
+}
+
+// close stops a server this package started, or disconnects from an
+// external one.
+func (s *server) close() error {
+	if s.stop != nil {
+		return s.stop()
+	}
+	return s.admin.Close(context.Background())
 }
 
 // external connects to the server of dsn.
