@@ -23,6 +23,9 @@ import (
 	"github.com/satchel-wallet/satchel/issuer"
 	"github.com/satchel-wallet/satchel/issuer/client"
 	"github.com/satchel-wallet/satchel/issuer/httpapi"
+	"github.com/satchel-wallet/satchel/issuer/store"
+	"github.com/satchel-wallet/satchel/issuer/store/postgres"
+	"github.com/satchel-wallet/satchel/issuer/store/postgres/pgtest"
 	"github.com/satchel-wallet/satchel/issuer/store/sqlite"
 	"github.com/satchel-wallet/satchel/transcript/samples"
 	"github.com/satchel-wallet/satchel/verifier"
@@ -48,12 +51,18 @@ type env struct {
 // four sample institutions and their tables loaded.
 func start(t testing.TB, format string) *env {
 	t.Helper()
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "issuer.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startWith(t, db, format, path)
+}
+
+// startWith runs the service over the given store.
+func startWith(t testing.TB, db store.Store, format, path string) *env {
+	t.Helper()
+	ctx := context.Background()
 	t.Cleanup(func() { db.Close() })
 	var h http.Handler
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
@@ -216,8 +225,24 @@ func submitJST(t *testing.T, e *env, key string) issuer.BatchResult {
 	return res
 }
 
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
 func TestRevokeAndRotate(t *testing.T) {
-	e := start(t, "")
+	testRevokeAndRotate(t, start(t, ""))
+}
+
+// TestRevokeAndRotatePostgres runs the same over PostgreSQL: the service
+// does not depend on which store it has.
+func TestRevokeAndRotatePostgres(t *testing.T) {
+	db, err := postgres.Open(context.Background(), pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	testRevokeAndRotate(t, startWith(t, db, "", ""))
+}
+
+func testRevokeAndRotate(t *testing.T, e *env) {
 	ctx := context.Background()
 	res := submitJST(t, e, "")
 	id := res.Records[0].Credential
