@@ -149,7 +149,7 @@ func TestStatusListRevocation(t *testing.T) {
 	k := newIssuerKit(t, in, 9, cache)
 	const listURL = "https://etranscript.example/institutions/sierra-vista/status/1"
 	bits := status.NewBitstring(status.MinBits)
-	makeList := func(revoked bool) []byte {
+	makeListFrom := func(revoked bool, validFrom string) []byte {
 		if err := status.Set(bits, 42, revoked); err != nil {
 			t.Fatal(err)
 		}
@@ -160,8 +160,9 @@ func TestStatusListRevocation(t *testing.T) {
 		return mustJSON(t, k.sign(t, map[string]any{
 			"@context": []any{"https://www.w3.org/ns/credentials/v2"}, "id": listURL,
 			"type": []any{"VerifiableCredential", "BitstringStatusListCredential"}, "issuer": in.ID,
-			"validFrom": "2026-01-01T00:00:00Z", "credentialSubject": subj}))
+			"validFrom": validFrom, "credentialSubject": subj}))
 	}
+	makeList := func(revoked bool) []byte { return makeListFrom(revoked, "2026-01-01T00:00:00Z") }
 	eng, _ := set.Engine()
 	var r transcript.Record
 	for _, x := range set.Records {
@@ -188,6 +189,10 @@ func TestStatusListRevocation(t *testing.T) {
 		{"ok/not revoked", makeList(false), true, "not revoked (revocation index 42"},
 		{"fail/revoked", makeList(true), false, "revoked (revocation index 42"},
 		{"fail/list not at hand", nil, false, "not available offline"},
+		// A list signed a moment after the credential it serves is within
+		// the clock skew, as a credential would be.
+		{"ok/list valid from a moment after now", makeListFrom(false, issued.Add(time.Hour+2*time.Second).Format(time.RFC3339)), true, "not revoked"},
+		{"fail/list valid from well after now", makeListFrom(false, issued.Add(time.Hour+10*time.Minute).Format(time.RFC3339)), false, "not valid until"},
 		{"fail/list tampered", func() []byte {
 			b := makeList(false)
 			var m map[string]any

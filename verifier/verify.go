@@ -388,7 +388,18 @@ func (v *run) checkEntry(ctx context.Context, e status.Entry) (string, bool) {
 	if err != nil {
 		return fmt.Sprintf("status list %s: %v", e.ListCredential, err), false
 	}
-	res, err := status.Check(e, list, v.opt.Now)
+	// The list's own validity window was checked with the clock skew when
+	// its credential was verified above; status.Check compares strictly, so
+	// it is asked at a time inside the window when now is off by less than
+	// the skew (a list signed a moment after the credential it serves).
+	at := v.opt.Now
+	if !list.ValidFrom.IsZero() && at.Before(list.ValidFrom) && list.ValidFrom.Sub(at) <= v.opt.Skew {
+		at = list.ValidFrom
+	}
+	if !list.ValidUntil.IsZero() && at.After(list.ValidUntil) && at.Sub(list.ValidUntil) <= v.opt.Skew {
+		at = list.ValidUntil
+	}
+	res, err := status.Check(e, list, at)
 	if err != nil {
 		return fmt.Sprintf("status list %s: %v", e.ListCredential, err), false
 	}

@@ -16,4 +16,16 @@
 // the learner's passphrase (Argon2id, XChaCha20-Poly1305) and unlocks it as
 // a proof.Signer, so that presentations are signed without the caller ever
 // holding the key — and a phone keystore can take its place.
+//
+// The network is used only when the learner asks, always through
+// NetOptions (https only; plain http to this machine only with
+// LoopbackHTTP, for the local demo): RedeemOffer receives the credentials
+// of an OpenID4VCI pre-authorised code offer (ParseOffer reads the QR code
+// or link) with the DID documents and status lists that verifying them
+// offline needs; FetchRequest, Match and Respond answer an employer's
+// OpenID4VP request (ParseRequest reads its link) with a presentation of
+// the credentials the learner chooses, SD-JWT claims disclosed one by one;
+// Refresh fetches the cached documents again and verifies every credential
+// again. What fails for want of a network waits in the sync queue, which
+// RunQueue runs in order, each action exactly once.
 package wallet

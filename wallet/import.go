@@ -70,7 +70,7 @@ func (w *Wallet) Import(ctx context.Context, raw []byte, opt ImportOptions) (Cre
 	var rep verifier.Report
 	err := w.Store.Tx(ctx, func(tx Ops) error {
 		var err error
-		out, rep, err = w.importOne(ctx, tx, raw, opt)
+		out, rep, err = w.importOne(ctx, tx, raw, opt, w.Verifier)
 		return err
 	})
 	return out, rep, err
@@ -83,7 +83,7 @@ func (w *Wallet) ImportBatch(ctx context.Context, raws [][]byte, opt ImportOptio
 	err := w.Store.Tx(ctx, func(tx Ops) error {
 		out = out[:0]
 		for i, raw := range raws {
-			c, _, err := w.importOne(ctx, tx, raw, opt)
+			c, _, err := w.importOne(ctx, tx, raw, opt, w.Verifier)
 			if err != nil {
 				return fmt.Errorf("import %d of %d: %w", i+1, len(raws), err)
 			}
@@ -97,11 +97,11 @@ func (w *Wallet) ImportBatch(ctx context.Context, raws [][]byte, opt ImportOptio
 	return out, nil
 }
 
-func (w *Wallet) importOne(ctx context.Context, tx Ops, raw []byte, opt ImportOptions) (Credential, verifier.Report, error) {
+// importOne verifies raw with vo and stores it through tx.
+func (w *Wallet) importOne(ctx context.Context, tx Ops, raw []byte, opt ImportOptions, vo verifier.Options) (Credential, verifier.Report, error) {
 	if len(raw) > MaxCredentialBytes {
 		return Credential{}, verifier.Report{}, fmt.Errorf("%w: %d bytes, the limit is %d", ErrUnreadable, len(raw), MaxCredentialBytes)
 	}
-	vo := w.Verifier
 	vo.Now = w.now()
 	rep, err := verifier.Verify(ctx, raw, vo)
 	if err != nil {

@@ -25,10 +25,10 @@ const (
 // WebFetcher fetches did:web documents over HTTPS. It is only used when a
 // caller opts in (Local.Web); Satchel otherwise resolves offline.
 //
-// Requests go to the URL WebURL computes, only over https; a redirect may
-// only go to an https URL on the same host, at most three times. The
-// response must be 200 and at most MaxBytes long, and the document's id
-// must equal the DID.
+// Requests go to the URL WebURL computes, only over https (but see
+// LoopbackHTTP); a redirect may only go to an https URL on the same host,
+// at most three times. The response must be 200 and at most MaxBytes long,
+// and the document's id must equal the DID.
 type WebFetcher struct {
 	// Client makes the requests; its CheckRedirect is replaced by the rules
 	// above. When nil, a client is used that connects only to public
@@ -41,6 +41,14 @@ type WebFetcher struct {
 	// MaxBytes bounds the response body; DefaultWebMaxBytes when zero. A
 	// document is never accepted above MaxDocumentSize.
 	MaxBytes int64
+	// LoopbackHTTP fetches the documents of did:web:localhost (any port)
+	// over plain http, and the default client then connects only to
+	// loopback addresses. It is for development and the local demo, where
+	// the issuer service runs at http://localhost:PORT and its DIDs are
+	// did:web:localhost%3APORT:…; every other did:web keeps the rules
+	// above. Never set it in production: a document fetched over http can
+	// be altered by anything between the two ends.
+	LoopbackHTTP bool
 }
 
 // Fetch downloads, parses and checks the document of a did:web. It does
@@ -58,7 +66,10 @@ func (w *WebFetcher) fetch(ctx context.Context, did string) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !strings.HasPrefix(u, "https://") {
+	loopback := w.LoopbackHTTP && isLocalhost(u)
+	if loopback {
+		u = "http://" + strings.TrimPrefix(u, "https://")
+	} else if !strings.HasPrefix(u, "https://") {
 		return nil, errorf(ErrInvalid, "refusing non-https URL %s", short(u))
 	}
 	timeout := w.Timeout
@@ -72,7 +83,7 @@ func (w *WebFetcher) fetch(ctx context.Context, did string) (*Document, error) {
 		return nil, errorf(ErrInvalid, "bad URL %s", short(u))
 	}
 	req.Header.Set("Accept", "application/did+json, application/did+ld+json, application/json;q=0.9")
-	resp, err := w.client().Do(req)
+	resp, err := w.client(loopback).Do(req)
 	if err != nil {
 		return nil, err // *url.Error: names the method and URL, wraps the cause
 	}
@@ -107,15 +118,42 @@ func (w *WebFetcher) fetch(ctx context.Context, did string) (*Document, error) {
 	return doc, nil
 }
 
-func (w *WebFetcher) client() *http.Client {
+func (w *WebFetcher) client(loopback bool) *http.Client {
 	var c http.Client
-	if w.Client != nil {
+	switch {
+	case w.Client != nil:
 		c = *w.Client
-	} else {
+	case loopback:
+		c.Transport = loopbackTransport
+	default:
 		c.Transport = publicTransport
 	}
 	c.CheckRedirect = checkRedirect
+	if loopback {
+		c.CheckRedirect = checkLoopbackRedirect
+	}
 	return &c
+}
+
+// isLocalhost reports whether a document URL is on the host localhost.
+func isLocalhost(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && strings.EqualFold(p.Hostname(), "localhost")
+}
+
+// checkLoopbackRedirect is checkRedirect for LoopbackHTTP: http is allowed,
+// on the same host.
+func checkLoopbackRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxWebRedirects {
+		return fmt.Errorf("more than %d redirects", maxWebRedirects)
+	}
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return fmt.Errorf("redirect to a non-http URL (%s) refused", short(req.URL.Scheme))
+	}
+	if !strings.EqualFold(req.URL.Host, via[0].URL.Host) {
+		return fmt.Errorf("redirect to another host (%s) refused", short(req.URL.Host))
+	}
+	return nil
 }
 
 func checkRedirect(req *http.Request, via []*http.Request) error {
@@ -143,6 +181,32 @@ var publicTransport = &http.Transport{
 	MaxResponseHeaderBytes: 64 << 10,
 	ForceAttemptHTTP2:      true,
 	IdleConnTimeout:        30 * time.Second,
+}
+
+// loopbackTransport is the default client's transport for LoopbackHTTP:
+// direct connections to loopback addresses only, so that "localhost"
+// mapped elsewhere is not followed off the machine.
+var loopbackTransport = &http.Transport{
+	DialContext: (&net.Dialer{
+		Timeout: DefaultWebTimeout,
+		Control: loopbackAddressOnly,
+	}).DialContext,
+	MaxResponseHeaderBytes: 64 << 10,
+	IdleConnTimeout:        30 * time.Second,
+}
+
+// loopbackAddressOnly is a net.Dialer Control function that refuses to
+// connect to anything but a loopback address.
+func loopbackAddressOnly(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || !ip.Unmap().IsLoopback() {
+		return fmt.Errorf("did:web: refusing to connect to non-loopback address %s for localhost", host)
+	}
+	return nil
 }
 
 var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10") // RFC 6598 carrier-grade NAT

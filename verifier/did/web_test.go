@@ -290,3 +290,91 @@ func TestPublicAddressOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestWebFetcherLoopbackHTTP(t *testing.T) {
+	ctx := context.Background()
+	var host string
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		switch r.URL.Path {
+		case "/.well-known/did.json":
+			w.Write(webDoc(t, "did:web:"+host))
+		case "/institutions/jst/did.json":
+			w.Write(webDoc(t, "did:web:"+host+":institutions:jst"))
+		case "/redirect/same/did.json":
+			http.Redirect(w, r, "/institutions/jst/did.json", http.StatusFound)
+		case "/redirect/other/did.json":
+			http.Redirect(w, r, "https://other.example/.well-known/did.json", http.StatusFound)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	port := srv.Listener.Addr().(*net.TCPAddr).Port
+	host = fmt.Sprintf("localhost%%3A%d", port)
+	dev := &WebFetcher{LoopbackHTTP: true, Timeout: 2 * time.Second}
+
+	for _, d := range []string{"did:web:" + host, "did:web:" + host + ":institutions:jst"} {
+		t.Run("ok/"+d, func(t *testing.T) {
+			doc, err := dev.Fetch(ctx, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.ID != d {
+				t.Errorf("id %s", doc.ID)
+			}
+		})
+	}
+	t.Run("fail/redirect on the same host is followed, to another host refused", func(t *testing.T) {
+		if _, err := dev.Fetch(ctx, "did:web:"+host+":redirect:same"); err == nil || !strings.Contains(err.Error(), "is not the DID") {
+			t.Errorf("same-host redirect: %v (want the document, refused for its id)", err)
+		}
+		if _, err := dev.Fetch(ctx, "did:web:"+host+":redirect:other"); err == nil || !strings.Contains(err.Error(), "another host") {
+			t.Errorf("redirect to another host: %v", err)
+		}
+	})
+	t.Run("fail/without the opt-in localhost needs https", func(t *testing.T) {
+		before := hits.Load()
+		_, err := (&WebFetcher{Timeout: time.Second}).Fetch(ctx, "did:web:"+host)
+		if err == nil || !strings.Contains(err.Error(), "non-public address") {
+			t.Errorf("got %v", err)
+		}
+		if hits.Load() != before {
+			t.Error("the server was reached")
+		}
+	})
+	t.Run("fail/the opt-in does not make other hosts http", func(t *testing.T) {
+		// example.com sent to the plain-http server: the fetcher still
+		// speaks TLS, which the server does not.
+		tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, network, srv.Listener.Addr().String())
+		}}
+		f := &WebFetcher{LoopbackHTTP: true, Client: &http.Client{Transport: tr}, Timeout: time.Second}
+		_, err := f.Fetch(ctx, fmt.Sprintf("did:web:example.com%%3A%d", port))
+		if err == nil || !strings.Contains(err.Error(), "https://example.com") {
+			t.Errorf("got %v, want a failed https request", err)
+		}
+	})
+}
+
+func TestLoopbackAddressOnly(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		"127.0.0.1:8080":          true,
+		"127.9.9.9:8080":          true,
+		"[::1]:8080":              true,
+		"[::ffff:127.0.0.1]:8080": true,
+		"10.1.2.3:8080":           false,
+		"192.168.1.1:8080":        false,
+		"93.184.216.34:443":       false,
+		"[fe80::1]:8080":          false,
+		"localhost:8080":          false,
+		"not-an-address":          false,
+	} {
+		err := loopbackAddressOnly("tcp", addr, nil)
+		if (err == nil) != ok {
+			t.Errorf("loopbackAddressOnly(%s) = %v, want ok=%v", addr, err, ok)
+		}
+	}
+}

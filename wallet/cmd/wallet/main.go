@@ -1,13 +1,14 @@
 // Command wallet is the learner's wallet on the command line, over the same
 // API as the app (DESIGN.md "Contracts"):
 //
-//	wallet --db PATH init | import FILE|- | list [--json] | show ID | search Q | verify ID
+//	wallet --db PATH init | import FILE|URI|- | list [--json] | show ID | search Q | verify ID
 //	    | portfolio create|add|remove|list|show ... | present PORTFOLIO [--challenge --domain --format] [--out FILE]
-//	    | backup FILE | restore FILE
+//	    | respond REQUEST_URI [--choose ID,ID | --yes] | refresh | sync | backup FILE | restore FILE
 //
 // Passphrases come from --passphrase-file or SATCHEL_PASSPHRASE, never a
 // flag value. Exit status: 0 done (verify: verified), 1 the credential did
-// not verify or the work failed, 2 bad usage or unreadable input.
+// not verify or the work failed (a refusal, or work left waiting in the
+// sync queue for the network), 2 bad usage or unreadable input.
 package main
 
 import (
@@ -42,10 +43,15 @@ const usage = `usage: wallet --db PATH [--passphrase-file FILE] COMMAND
 
 commands:
   init                 create the wallet and the learner's key (did:key)
-  import FILE|-        verify a credential (JSON-LD, JWT, SD-JWT, baked PNG/SVG)
+  import FILE|URI|-    verify a credential (JSON-LD, JWT, SD-JWT, baked PNG/SVG)
                        and store it; --keep-unverified keeps one that fails,
                        --did-document FILE and --status-list URL=FILE add
-                       what offline verification needs to the wallet
+                       what offline verification needs to the wallet.
+                       A credential offer (openid-credential-offer://…, or a
+                       file holding one) is redeemed: the credentials are
+                       received for your key, with what verifying them
+                       offline needs; --tx-code CODE gives the code the
+                       institution sent (asked for on a terminal)
   list [--json]        the credentials, newest first
   show ID              one credential: what it proves and its last report
   search QUERY         full-text search over titles, issuers, skills, courses
@@ -54,9 +60,21 @@ commands:
           | list | show PORTFOLIO
                        curate credentials for one application
   present PORTFOLIO [--challenge S] [--domain S] [--format ldp_vp|vp+jwt] [--out FILE]
+          [--disclose ID=CLAIM,CLAIM]
                        a presentation of the portfolio signed with your key
+                       (an SD-JWT credential shows only the claims disclosed)
+  respond REQUEST_URI [--choose ID,ID | --yes] [--format F] [--disclose ID=CLAIMS] [--json]
+                       answer an employer's request (openid4vp://…): without
+                       --choose, show what it asks for and what matches
+  refresh [--json]     fetch the issuers' DID documents and status lists again
+                       and verify every credential again (revocations show)
+  sync [--json]        run the actions waiting for the network (offers to
+                       redeem need the passphrase; answers to post)
   backup FILE          an encrypted archive of the whole wallet
   restore FILE         a backup into a new wallet at --db
+
+import, respond, refresh and sync take --insecure-localhost: plain http to
+this machine, for the local demo's issuer and employer page only.
 `
 
 type env struct {
@@ -105,6 +123,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.portfolio(rest)
 	case "present":
 		err = e.present(rest)
+	case "respond":
+		err = e.respond(rest)
+	case "refresh":
+		err = e.refresh(rest)
+	case "sync":
+		err = e.sync(rest)
 	case "backup":
 		err = e.backup(rest)
 	case "restore":
@@ -206,15 +230,31 @@ func (e env) importCmd(args []string) error {
 	var didDocs, lists multi
 	fs.Var(&didDocs, "did-document", "add a DID document `FILE` to the wallet's offline cache (repeatable)")
 	fs.Var(&lists, "status-list", "add a status list credential `URL=FILE` to the cache (repeatable)")
-	if err := fs.Parse(args); err != nil {
+	txCode := fs.String("tx-code", "", "the transaction `CODE` an offer needs (the institution sent it separately)")
+	insecure := insecureFlag(fs)
+	pos, err := parseAll(fs, args)
+	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: import FILE|-", errUsage)
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: import FILE|URI|-", errUsage)
 	}
-	raw, err := readInput(fs.Arg(0), e.stdin)
+	arg := pos[0]
+	if looksLikeOffer([]byte(arg)) {
+		return e.redeem(arg, *txCode, false, netOptions(*insecure))
+	}
+	raw, err := readInput(arg, e.stdin)
 	if err != nil {
 		return err
+	}
+	if looksLikeOffer(raw) {
+		if len(didDocs)+len(lists) > 0 || *keep {
+			return fmt.Errorf("%w: an offer is redeemed with what its issuer publishes: --did-document, --status-list and --keep-unverified do not apply", errUsage)
+		}
+		return e.redeem(string(raw), *txCode, arg == "-", netOptions(*insecure))
+	}
+	if *txCode != "" {
+		return fmt.Errorf("%w: --tx-code is for a credential offer, and this is not one", errUsage)
 	}
 	st, err := e.open(false)
 	if err != nil {

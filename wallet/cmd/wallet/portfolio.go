@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -117,7 +116,7 @@ func (e env) findPortfolio(st *sqlitestore.Store, ref string) (wallet.Portfolio,
 	return wallet.Portfolio{}, fmt.Errorf("portfolio %q: %w", ref, wallet.ErrNotFound)
 }
 
-// present PORTFOLIO [--challenge S --domain S --format ldp_vp|vp+jwt] [--out FILE]
+// present PORTFOLIO [--challenge S --domain S --format ldp_vp|vp+jwt] [--out FILE] [--disclose ID=CLAIMS]
 func (e env) present(args []string) error {
 	fs := flag.NewFlagSet("present", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -125,6 +124,8 @@ func (e env) present(args []string) error {
 	domain := fs.String("domain", "", "the employer's domain (audience)")
 	format := fs.String("format", wallet.FormatLDP, "ldp_vp (JSON-LD, eddsa-rdfc-2022) or vp+jwt")
 	out := fs.String("out", "", "write the presentation to `FILE` (default: standard output)")
+	disclose := discloseFlag{}
+	fs.Var(disclose, "disclose", "for an SD-JWT credential, disclose these claims: `ID=CLAIM,CLAIM` (repeatable)")
 	// Flags may follow the portfolio: parse what comes after it too.
 	var ref string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -136,10 +137,9 @@ func (e env) present(args []string) error {
 	if ref == "" && fs.NArg() == 1 {
 		ref = fs.Arg(0)
 	} else if ref == "" || fs.NArg() != 0 {
-		return fmt.Errorf("%w: present PORTFOLIO [--challenge S] [--domain S] [--format ldp_vp|vp+jwt] [--out FILE]", errUsage)
+		return fmt.Errorf("%w: present PORTFOLIO [--challenge S] [--domain S] [--format ldp_vp|vp+jwt] [--out FILE] [--disclose ID=CLAIMS]", errUsage)
 	}
-	pass, err := e.pass()
-	if err != nil {
+	if _, err := e.pass(); err != nil {
 		return err
 	}
 	st, err := e.open(false)
@@ -151,18 +151,11 @@ func (e env) present(args []string) error {
 	if err != nil {
 		return err
 	}
-	keys, err := st.HolderKeys(e.ctx)
+	holder, err := e.unlock(st)
 	if err != nil {
 		return err
 	}
-	if len(keys) == 0 {
-		return errors.New("the wallet has no holder key (run init)")
-	}
-	holder, err := (&wallet.Keyring{Store: st}).Unlock(e.ctx, keys[0].DID, pass)
-	if err != nil {
-		return err
-	}
-	vp, err := (&wallet.Wallet{Store: st}).Present(e.ctx, p.ID, holder, wallet.PresentOptions{Format: *format, Challenge: *challenge, Domain: *domain})
+	vp, err := (&wallet.Wallet{Store: st}).Present(e.ctx, p.ID, holder, wallet.PresentOptions{Format: *format, Challenge: *challenge, Domain: *domain, Disclose: disclose})
 	if err != nil {
 		return err
 	}
