@@ -3,7 +3,7 @@
 //
 //	wallet --db PATH init | import FILE|URI|- | list [--json] | show ID | search Q | verify ID
 //	    | portfolio create|add|remove|list|show ... | present PORTFOLIO [--challenge --domain --format] [--out FILE]
-//	    | respond REQUEST_URI [--choose ID,ID | --yes] | refresh | sync | backup FILE | restore FILE
+//	    | respond REQUEST_URI [--choose ID,ID | --portfolio NAME | --yes] | refresh | sync | backup FILE | restore FILE
 //
 // Passphrases come from --passphrase-file or SATCHEL_PASSPHRASE, never a
 // flag value. Exit status: 0 done (verify: verified), 1 the credential did
@@ -63,7 +63,7 @@ commands:
           [--disclose ID=CLAIM,CLAIM]
                        a presentation of the portfolio signed with your key
                        (an SD-JWT credential shows only the claims disclosed)
-  respond REQUEST_URI [--choose ID,ID | --yes] [--format F] [--disclose ID=CLAIMS] [--json]
+  respond REQUEST_URI [--choose ID,ID | --portfolio NAME | --yes] [--format F] [--disclose ID=CLAIMS] [--json]
                        answer an employer's request (openid4vp://…): without
                        --choose, show what it asks for and what matches
   refresh [--json]     fetch the issuers' DID documents and status lists again
@@ -304,10 +304,7 @@ func (e env) importCmd(args []string) error {
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %d: %s — %s (%s, %s)\n", c.ID, c.Title, c.IssuerName, c.Kind, c.Status)
-	for _, k := range c.Credits {
-		fmt.Fprintf(e.stdout, "  equivalent credit: %s %s (%s)\n", k.Course, k.Title, k.College)
-	}
+	printImported(e, c)
 	return nil
 }
 
@@ -398,7 +395,7 @@ func (e env) show(args []string) error {
 		fmt.Fprintf(e.stdout, "  skill:    %s %s\n", s.Name, s.Code)
 	}
 	for _, k := range c.Credits {
-		fmt.Fprintf(e.stdout, "  credit:   %s %s (%s)\n            %s\n", k.Course, k.Title, k.College, k.Explanation)
+		fmt.Fprintf(e.stdout, "  credit:   %s\n            %s\n", creditName(k), k.Explanation)
 	}
 	return nil
 }

@@ -149,8 +149,21 @@ func (e env) redeem(text string, txCode string, fromStdin bool, opt wallet.NetOp
 func printImported(e env, c wallet.Credential) {
 	fmt.Fprintf(e.stdout, "imported %d: %s — %s (%s, %s)\n", c.ID, c.Title, c.IssuerName, c.Kind, c.Status)
 	for _, k := range c.Credits {
-		fmt.Fprintf(e.stdout, "  equivalent credit: %s %s (%s)\n", k.Course, k.Title, k.College)
+		fmt.Fprintf(e.stdout, "  equivalent credit: %s\n", creditName(k))
 	}
+}
+
+// creditName names a course once: Satchel's issuer writes the alignment's
+// name as "CODE Title (College)" already; others give the parts.
+func creditName(k wallet.Credit) string {
+	name := k.Title
+	if !strings.HasPrefix(name, k.Course) {
+		name = strings.TrimSpace(k.Course + " " + name)
+	}
+	if k.College != "" && !strings.Contains(name, k.College) {
+		name += " (" + k.College + ")"
+	}
+	return name
 }
 
 // discloseFlag collects --disclose ID=PATH,PATH.
@@ -168,11 +181,12 @@ func (d discloseFlag) Set(v string) error {
 	return nil
 }
 
-// respond REQUEST_URI [--choose ID,ID | --yes] [--format F] [--disclose ID=CLAIMS] [--json]
+// respond REQUEST_URI [--choose ID,ID | --portfolio NAME | --yes] [--format F] [--disclose ID=CLAIMS] [--json]
 func (e env) respond(args []string) error {
 	fs := flag.NewFlagSet("respond", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	choose := fs.String("choose", "", "send the credentials with these `IDS` (comma-separated)")
+	portfolio := fs.String("portfolio", "", "send the credentials of this portfolio (`NAME` or ID), in its order")
 	yes := fs.Bool("yes", false, "send every verified credential that matches the request")
 	format := fs.String("format", wallet.FormatLDP, "ldp_vp (JSON-LD) or vp+jwt")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -181,10 +195,16 @@ func (e env) respond(args []string) error {
 	insecure := insecureFlag(fs)
 	pos, err := parseAll(fs, args)
 	if err != nil || len(pos) != 1 {
-		return fmt.Errorf("%w: respond REQUEST_URI [--choose ID,ID | --yes] [--format ldp_vp|vp+jwt] [--disclose ID=CLAIMS] [--json] [--insecure-localhost]", errUsage)
+		return fmt.Errorf("%w: respond REQUEST_URI [--choose ID,ID | --portfolio NAME | --yes] [--format ldp_vp|vp+jwt] [--disclose ID=CLAIMS] [--json] [--insecure-localhost]", errUsage)
 	}
-	if *choose != "" && *yes {
-		return fmt.Errorf("%w: --choose and --yes: give one", errUsage)
+	given := 0
+	for _, b := range []bool{*choose != "", *portfolio != "", *yes} {
+		if b {
+			given++
+		}
+	}
+	if given > 1 {
+		return fmt.Errorf("%w: --choose, --portfolio and --yes: give one", errUsage)
 	}
 	var chosen []int64
 	for _, s := range strings.Split(*choose, ",") {
@@ -203,6 +223,18 @@ func (e env) respond(args []string) error {
 		return err
 	}
 	defer st.Close()
+	if *portfolio != "" {
+		p, err := e.findPortfolio(st, *portfolio)
+		if err != nil {
+			return err
+		}
+		for _, it := range p.Items {
+			chosen = append(chosen, it.ID)
+		}
+		if len(chosen) == 0 {
+			return fmt.Errorf("portfolio %q is empty", p.Name)
+		}
+	}
 	w := &wallet.Wallet{Store: st}
 	req, err := w.FetchRequest(e.ctx, pos[0], opt)
 	if errors.Is(err, wallet.ErrBadRequest) {

@@ -153,6 +153,18 @@ func TestRespondCommand(t *testing.T) {
 	if st, verified := result(); st != "done" || !verified {
 		t.Fatalf("the employer's result: %s, verified %v", st, verified)
 	}
+	// Answering with a portfolio sends its credentials, whatever matches.
+	link2, result2 := employerRequest(t, doc)
+	c.steps([]step{
+		{name: "fail/portfolio and yes", args: []string{"respond", link2, "--portfolio", "Job", "--yes"}, code: 2, stderr: "give one"},
+		{name: "fail/unknown portfolio", args: []string{"respond", link2, "--portfolio", "Nope", "--insecure-localhost"}, code: 1, stderr: "not found"},
+		{name: "ok/portfolio", args: []string{"portfolio", "create", "Job"}, stdout: "created portfolio"},
+		{name: "ok/add", args: []string{"portfolio", "add", "Job", "1"}},
+		{name: "ok/answer with a portfolio", args: []string{"respond", link2, "--portfolio", "Job", "--insecure-localhost"}, stdout: "sent 1 credential(s) to 127.0.0.1:"},
+	})
+	if st, verified := result2(); st != "done" || !verified {
+		t.Fatalf("the employer's result for the portfolio: %s, verified %v", st, verified)
+	}
 }
 
 func TestOfferCommand(t *testing.T) {
