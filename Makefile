@@ -10,10 +10,6 @@ DEB_PKGS = gcc libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev \
            libxi-dev libxxf86vm-dev xvfb xauth postgresql chromium
 # The race detector costs little on our packages; turn it off with RACE=.
 RACE    ?= -race
-# Demo date: the sample tables are mapped as of this day so the output does
-# not drift with the calendar.
-DEMO_AS_OF ?= 2026-09-01
-
 # Screens make screenshots writes, each at phone (360x740) and desktop
 # (1280x800) size, to docs/screens/SCREEN-phone.png and SCREEN-desktop.png.
 SCREENS   ?= records detail add pathways portfolios portfolio settings unlock firstrun
@@ -22,30 +18,14 @@ SHOT_WAIT ?= 8
 
 .PHONY: demo test run bench screenshots deps vet
 
-## demo: map the sample learners' records to community-college credit, sign
-## one as an Open Badges 3.0 credential, and verify it as an employer would,
-## against a job's requirements; then show a tampered copy refused.
-JST_DID = did:web:etranscript.example:institutions:jst
-EMT_JOB = verifier/requirements/testdata/jobs/emt-sierra-vista-ambulance.json
+## demo: all three roles as real processes on 127.0.0.1 — the issuer
+## service takes four institutions' records (PESC XML, CSV, JSON) and issues
+## credentials; a learner's wallet receives them over OpenID4VCI and answers
+## an employer's OpenID4VP request with a portfolio; the employer's page
+## reports the job requirements met; a revocation changes the report; a
+## tampered credential is refused. DEMO_KEEP=1 keeps the servers running.
 demo:
-	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	$(GO) build -o "$$tmp/issuer" ./issuer/cmd/issuer; $(GO) build -o "$$tmp/verify" ./verifier/cmd/verify; \
-	echo "== 1. Sample records from four institutions, mapped with the sample equivalency tables as of $(DEMO_AS_OF)"; \
-	"$$tmp/issuer" map --as-of $(DEMO_AS_OF); \
-	echo; echo "== 2. The Joint Services Transcript office (sample) makes a signing key and publishes its DID document"; \
-	"$$tmp/issuer" keygen --out "$$tmp/jst.jwk"; \
-	"$$tmp/issuer" did-document --key "$$tmp/jst.jwk" --did $(JST_DID) > "$$tmp/jst-did.json"; \
-	cat "$$tmp/jst-did.json"; \
-	echo; echo "== 3. Marcus Delgado's Army combat medic course as an OB 3.0 AchievementCredential, signed (eddsa-rdfc-2022)"; \
-	"$$tmp/issuer" map --as-of $(DEMO_AS_OF) --learner L-1001 --out "$$tmp/creds" > /dev/null; \
-	"$$tmp/issuer" sign --key "$$tmp/jst.jwk" --did $(JST_DID) "$$tmp/creds/L-1001/JST-1001-AR-0709-0058.json" > "$$tmp/signed.json"; \
-	cat "$$tmp/signed.json"; \
-	echo; echo "== 4. An ambulance company hiring EMTs verifies it offline against the job's requirements"; \
-	"$$tmp/verify" --did-document "$$tmp/jst-did.json" --requirements $(EMT_JOB) "$$tmp/signed.json"; \
-	echo; echo "== 5. Someone edits the credential to claim more: the verifier refuses it (exit status 1)"; \
-	sed 's/Combat Medic Specialist/Flight Paramedic/' "$$tmp/signed.json" > "$$tmp/tampered.json"; \
-	if "$$tmp/verify" --did-document "$$tmp/jst-did.json" "$$tmp/tampered.json"; then echo "demo: the tampered credential verified" >&2; exit 1; fi; \
-	echo; echo "demo: done"
+	@./scripts/demo.sh
 
 ## test: install what the tests need, then vet and test everything.
 test: deps vet

@@ -3,7 +3,7 @@
 //
 //	verify [flags] FILE|-
 //	verify serve [--addr 127.0.0.1:8090] [--trust FILE] [--jobs DIR] [flags]
-//	verify report FILE|-
+//	verify report [--brief] FILE|-
 //
 // Exit status: 0 verified, 1 not verified (the report says why), 2 bad usage
 // or unreadable input. verify serve runs the employer page
@@ -39,7 +39,7 @@ var errUsage = errors.New("usage")
 
 const usage = `usage: verify [flags] FILE|-
        verify serve [--addr 127.0.0.1:8090] [--trust FILE] [--jobs DIR] [flags]   (the employer page; verify serve -h)
-       verify report FILE|-   (print a saved --json report, or an OpenID4VP result, in words)
+       verify report [--brief] FILE|-   (print a saved --json report, or an OpenID4VP result, in words)
 
 Checks a credential or presentation offline (JSON-LD, JWT, SD-JWT, or a
 badge baked into PNG or SVG). Exit status 0 verified, 1 not verified,
@@ -113,6 +113,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // /api/verify or an OpenID4VP result ({"status", "report"}) gave — as verify
 // prints it, with the same exit status.
 func report(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	brief := len(args) > 0 && args[0] == "--brief"
+	if brief {
+		args = args[1:]
+	}
 	if len(args) != 1 {
 		fmt.Fprintln(stderr, "verify report: give exactly one FILE, or - for standard input")
 		return 2
@@ -143,7 +147,7 @@ func report(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "verify report: %s is not a verification report\n", args[0])
 		return 2
 	}
-	printReport(stdout, rep, "")
+	printReportAs(stdout, rep, "", brief)
 	if !rep.Verified {
 		return 1
 	}
@@ -308,6 +312,27 @@ func readFile(p string) ([]byte, error) {
 // printReport writes the human summary: a verdict, who issued it, each
 // check, and what it proves.
 func printReport(w io.Writer, r verifier.Report, indent string) {
+	printReportAs(w, r, indent, false)
+}
+
+// printBrief is one line for a nested credential, and its failed checks.
+func printBrief(w io.Writer, n int, r verifier.Report, indent string) {
+	mark := map[bool]string{true: "✓", false: "✗"}
+	issuer := r.IssuerName
+	if r.TrustedAs != "" {
+		issuer = r.TrustedAs
+	}
+	fmt.Fprintf(w, "%s%s credential %d: “%s” from %s\n", indent, mark[r.Verified], n, r.Name, issuer)
+	for _, c := range r.Checks {
+		if !c.OK {
+			fmt.Fprintf(w, "%s    ✗ %-13s %s\n", indent, c.Check, c.Detail)
+		}
+	}
+}
+
+// printReportAs prints a report; brief prints nested credentials one line
+// each, with only their failed checks.
+func printReportAs(w io.Writer, r verifier.Report, indent string, brief bool) {
 	mark := map[bool]string{true: "✓", false: "✗"}
 	verdict := "VERIFIED"
 	if !r.Verified {
@@ -382,6 +407,10 @@ func printReport(w io.Writer, r verifier.Report, indent string) {
 		}
 	}
 	for i, c := range r.Credentials {
+		if brief {
+			printBrief(w, i+1, c, indent+"  ")
+			continue
+		}
 		fmt.Fprintf(w, "%s  credential %d:\n", indent, i+1)
 		printReport(w, c, indent+"    ")
 	}

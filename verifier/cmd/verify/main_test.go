@@ -196,6 +196,7 @@ func TestReportCommand(t *testing.T) {
 		{"ok/report", "", []string{"report", saved}, 0, "✓ VERIFIED"},
 		{"ok/openid4vp result", "", []string{"report", wrapped}, 0, "✓ VERIFIED"},
 		{"ok/stdin", out, []string{"report", "-"}, 0, "✓ proof"},
+		{"ok/brief", "", []string{"report", "--brief", saved}, 0, "✓ VERIFIED"},
 		{"fail/pending", "", []string{"report", pending}, 2, "the request is pending"},
 		{"fail/not a report", "", []string{"report", p("did.json")}, 2, "is not a verification report"},
 		{"fail/no file", "", []string{"report"}, 2, "give exactly one FILE"},
