@@ -10,7 +10,7 @@ import (
 )
 
 func main() {
-	if err := app.Run(); err != nil {
+	if err := app.Run(os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "satchel:", err)
 		os.Exit(1)
 	}

@@ -10,12 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/satchel-wallet/satchel/transcript"
 	"github.com/satchel-wallet/satchel/transcript/samples"
@@ -63,23 +60,23 @@ func TestPathwaysVM(t *testing.T) {
 	}
 }
 
-// The real widgets: the window shows the first pathway's steps, and tapping
-// another pathway's "Show steps" shows its steps too.
+// The real widgets: the pathways screen shows the first pathway's steps,
+// and tapping another pathway's "Show steps" shows its steps too.
 func TestPathwaysWindow(t *testing.T) {
-	a := test.NewTempApp(t)
-	w, err := NewWindow(a, time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil {
+	test.NewTempApp(t)
+	if err := applyLanguage("en"); err != nil {
 		t.Fatal(err)
 	}
+	vm := sampleVM(t)
+	w := test.NewWindow(PathwaysScreen(vm))
 	defer w.Close()
 	w.Resize(fyne.NewSize(360, 740))
 	if min := w.Content().MinSize(); min.Width > 360 {
 		t.Errorf("content needs %v wide, more than a 360-wide phone", min.Width)
 	}
-	vm := sampleVM(t)
-	var buttons []*widget.Button
+	var buttons []*keyButton
 	walk(w.Content(), func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok {
+		if b, ok := o.(*keyButton); ok {
 			buttons = append(buttons, b)
 		}
 	})
@@ -101,32 +98,6 @@ func TestPathwaysWindow(t *testing.T) {
 	if strings.Contains(visibleText(w.Content()), second) {
 		t.Errorf("after tapping again, step %q is still visible", second)
 	}
-}
-
-// walk visits visible objects, descending into containers and scrolls.
-func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
-	if !o.Visible() {
-		return
-	}
-	f(o)
-	switch v := o.(type) {
-	case *fyne.Container:
-		for _, c := range v.Objects {
-			walk(c, f)
-		}
-	case *container.Scroll:
-		walk(v.Content, f)
-	}
-}
-
-func visibleText(o fyne.CanvasObject) string {
-	var b strings.Builder
-	walk(o, func(o fyne.CanvasObject) {
-		if l, ok := o.(*widget.Label); ok {
-			b.WriteString(l.Text + "\n")
-		}
-	})
-	return b.String()
 }
 
 // Every string passed to lang.L in this package has a translation in every

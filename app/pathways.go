@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/satchel-wallet/satchel/transcript"
+	"github.com/satchel-wallet/satchel/wallet"
 )
 
 // PathwaysVM is the "Pathways" screen's model: for each priority-sector
@@ -21,6 +22,9 @@ type PathwayVM struct {
 	Title  string
 	Sector string
 	Steps  []StepVM
+	// Progress says how many steps the learner's records cover ("You have
+	// 2 of 6 steps"); empty before Mark.
+	Progress string
 }
 
 // StepVM is one step as the screen shows it.
@@ -30,6 +34,8 @@ type StepVM struct {
 	Role string
 	// Counts lists what counts toward the step, one line each.
 	Counts []string
+	// Yours lists the learner's records that count toward it (see Mark).
+	Yours []string
 }
 
 // NewPathwaysVM builds the model from pathways and the tables in force on
@@ -121,4 +127,38 @@ func sourceTitle(active []transcript.Table, c transcript.Covering) string {
 		}
 	}
 	return c.Source
+}
+
+// Mark shows, on each step, the learner's records whose equivalent
+// college credit counts toward it; pathways must be those the model was
+// built from.
+func (vm *PathwaysVM) Mark(pathways []transcript.Pathway, entries []wallet.Entry) {
+	for i, p := range pathways {
+		if i >= len(vm.Pathways) {
+			return
+		}
+		have := 0
+		for j, s := range p.Steps {
+			if j >= len(vm.Pathways[i].Steps) {
+				break
+			}
+			sv := &vm.Pathways[i].Steps[j]
+			sv.Yours = nil
+			for _, e := range entries {
+				for _, cr := range e.Credits {
+					course := transcript.Course{College: cr.College, Code: cr.Course, CID: parseExplanation(cr.Explanation).CID}
+					for _, c := range s.CoveredBy {
+						if c.Source == "" && c.MatchesCourse(course) {
+							sv.Yours = append(sv.Yours, lang.L("{{.Course}}, from {{.Record}}", map[string]any{"Course": cr.Course, "Record": e.Title}))
+							break
+						}
+					}
+				}
+			}
+			if len(sv.Yours) > 0 {
+				have++
+			}
+		}
+		vm.Pathways[i].Progress = lang.L("Your records cover {{.Have}} of {{.Steps}} steps", map[string]any{"Have": have, "Steps": len(p.Steps)})
+	}
 }
