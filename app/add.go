@@ -15,11 +15,6 @@ import (
 	"github.com/satchel-wallet/satchel/wallet"
 )
 
-// ErrOfferNotYet: receiving a credential through an OpenID4VCI offer is not
-// in the wallet yet. The "Receive from an institution" entry says so rather
-// than pretend.
-var ErrOfferNotYet = errors.New("receiving a credential offer (OpenID4VCI) is not available yet")
-
 // ErrNotALink: pasted text that is neither a credential nor a link.
 var ErrNotALink = errors.New("not a credential or a link to one")
 
@@ -31,6 +26,9 @@ type AddVM struct {
 	// Fetch downloads a pasted link; nil means a plain HTTPS GET with a
 	// timeout and the wallet's size limit.
 	Fetch func(ctx context.Context, url string) ([]byte, error)
+	// Net is how offers reach institutions: the zero value is https to
+	// public addresses only (the wallet's production setting).
+	Net wallet.NetOptions
 
 	refused []byte
 }
@@ -116,8 +114,9 @@ func refusalReason(nv *wallet.NotVerifiedError) string {
 	return strings.Join(why, "\n")
 }
 
-// ImportText imports pasted text: a credential itself (JSON or a JWT), a
-// link to one (downloaded), or a credential offer (not yet: ErrOfferNotYet).
+// ImportText imports pasted text: a credential itself (JSON or a JWT) or a
+// link to one (downloaded). A credential offer is for AcceptOffer
+// (ErrIsOffer), which may need a code.
 func (vm *AddVM) ImportText(ctx context.Context, text string) (ImportResult, error) {
 	t := strings.TrimSpace(text)
 	switch {
@@ -126,7 +125,7 @@ func (vm *AddVM) ImportText(ctx context.Context, text string) (ImportResult, err
 	case strings.HasPrefix(t, "{") || isCompactJWS(t):
 		return vm.Import(ctx, []byte(t))
 	case isOffer(t):
-		return ImportResult{}, vm.AcceptOffer(ctx, t)
+		return ImportResult{}, ErrIsOffer
 	}
 	u, err := url.Parse(t)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -143,11 +142,73 @@ func (vm *AddVM) ImportText(ctx context.Context, text string) (ImportResult, err
 	return vm.Import(ctx, raw)
 }
 
-// AcceptOffer would receive a credential from an institution's
-// OpenID4VCI credential offer (openid-credential-offer://…). The wallet
-// package does not do it yet, so neither does the app.
-func (vm *AddVM) AcceptOffer(ctx context.Context, offer string) error {
-	return ErrOfferNotYet
+// ErrIsOffer: pasted text is a credential offer, which goes in the
+// "Receive from an institution" box (it may need a code).
+var ErrIsOffer = errors.New("this is a credential offer")
+
+// ErrNeedsCode: the offer needs the code the institution sent separately.
+var ErrNeedsCode = errors.New("the offer needs its code")
+
+// OfferResult is what receiving an offer brought.
+type OfferResult struct {
+	Issuer  string
+	Records []ImportResult
+	// Queued: the institution could not be reached; the wallet will
+	// receive the records when the network is back.
+	Queued bool
+}
+
+// AcceptOffer receives the records an institution offers
+// (openid-credential-offer://…, from its QR code or link) over OpenID for
+// Verifiable Credential Issuance: the wallet proves it holds the learner's
+// key, so the records are issued to the learner's DID, and verifies every
+// one before keeping any. txCode is the code the institution sent
+// separately, when the offer asks for one (ErrNeedsCode otherwise).
+func (vm *AddVM) AcceptOffer(ctx context.Context, link, txCode string) (OfferResult, error) {
+	o, err := wallet.ParseOffer(strings.TrimSpace(link))
+	if err != nil {
+		return OfferResult{}, err
+	}
+	if o.ByReference() {
+		if o, err = wallet.ResolveOffer(ctx, o, vm.Net); err != nil {
+			return OfferResult{}, err
+		}
+	}
+	txCode = strings.TrimSpace(txCode)
+	if o.TxCode != nil && txCode == "" {
+		return OfferResult{}, ErrNeedsCode
+	}
+	if err := o.CheckTxCode(txCode); err != nil {
+		return OfferResult{}, err
+	}
+	signer, err := vm.s.Signer()
+	if err != nil {
+		return OfferResult{}, err
+	}
+	w, err := vm.s.Wallet(ctx)
+	if err != nil {
+		return OfferResult{}, err
+	}
+	res := OfferResult{Issuer: o.CredentialIssuer}
+	cs, err := w.RedeemOffer(ctx, o, txCode, signer, vm.Net)
+	var queued *wallet.QueuedError
+	if errors.As(err, &queued) {
+		res.Queued = true
+		return res, nil
+	}
+	if err != nil {
+		return OfferResult{}, err
+	}
+	trust, _ := vm.s.Trust(ctx)
+	for _, c := range cs {
+		card, err := cardOf(ctx, w.Store, c.Entry, trust, vm.s.now())
+		if err != nil {
+			return OfferResult{}, err
+		}
+		res.Records = append(res.Records, ImportResult{OK: true, ID: c.ID, Title: card.Title, Badge: card.Badge, Credit: card.Credit})
+	}
+	vm.s.Touch()
+	return res, nil
 }
 
 func isOffer(t string) bool {

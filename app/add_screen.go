@@ -17,9 +17,14 @@ type AddScreenVM struct {
 	// Result is the last import's outcome; Error a failure to even try.
 	Result *ImportResult
 	Error  string
-	// OfferError is the credential offer's outcome (for now, always "not
-	// yet").
-	OfferError string
+	// TxCode is the code the institution sent separately, when its offer
+	// needs one.
+	TxCode string
+	// OfferBusy: an offer is being received; OfferResult and OfferError
+	// are its outcome.
+	OfferBusy   bool
+	OfferResult *OfferResult
+	OfferError  string
 }
 
 // AddActions are what the add screen asks the shell to do.
@@ -67,14 +72,30 @@ func AddScreen(vm *AddScreenVM, a AddActions) fyne.CanvasObject {
 	offer.SetText(vm.Offer)
 	offer.OnChanged = func(s string) { vm.Offer = s }
 	offer.OnSubmitted = func(string) { a.Offer() }
-	receive := newButton(lang.L("Receive"), theme.DownloadIcon(), a.Offer)
+	code := newEntry(lang.L("Code (if the institution sent you one)"))
+	code.SetText(vm.TxCode)
+	code.OnChanged = func(s string) { vm.TxCode = s }
+	code.OnSubmitted = func(string) { a.Offer() }
+	receive := newPrimaryButton(lang.L("Receive"), theme.DownloadIcon(), a.Offer)
 	offerBox := container.NewVBox(
-		caption(lang.L("Institutions will be able to send records straight to your wallet with a QR code or link (OpenID for Verifiable Credential Issuance). Satchel cannot receive them yet.")),
-		offer, container.NewHBox(receive))
+		caption(lang.L("Your school or program can send records straight to your wallet: paste the link from its message or QR code. Satchel checks each record before keeping it.")),
+		offer, code, container.NewHBox(receive))
+	if vm.OfferBusy {
+		receive.Disable()
+		offerBox.Add(container.NewVBox(wrapped(lang.L("Receiving and checking the records…"), fyne.TextStyle{Italic: true}), widget.NewProgressBarInfinite()))
+	}
 	if vm.OfferError != "" {
 		l := wrapped(vm.OfferError, fyne.TextStyle{})
 		l.Importance = widget.WarningImportance
 		offerBox.Add(l)
+	}
+	if r := vm.OfferResult; r != nil {
+		if r.Queued {
+			offerBox.Add(wrapped(lang.L("The institution cannot be reached now. Satchel will receive the records when you are back online."), fyne.TextStyle{}))
+		}
+		for _, rec := range r.Records {
+			offerBox.Add(resultView(rec, a))
+		}
 	}
 	box.Add(section(lang.L("Receive from an institution (credential offer)"), offerBox))
 	return container.NewVScroll(padded(limitWidth(760, box)))

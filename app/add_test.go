@@ -3,10 +3,13 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/sample"
 )
 
@@ -83,7 +86,7 @@ func TestAddText(t *testing.T) {
 		{"fail/empty", "   ", false, ErrNotALink},
 		{"fail/words", "my anatomy course", false, ErrNotALink},
 		{"fail/ftp", "ftp://example.org/x.json", false, ErrNotALink},
-		{"fail/offer", "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fissuer.example%2Fo%2F1", false, ErrOfferNotYet},
+		{"fail/offer", "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fissuer.example%2Fo%2F1", false, ErrIsOffer},
 		{"ok/link", "https://records.example/anatomy.json", true, nil},
 		{"ok/pasted-json-duplicate", "  " + string(raw) + "\n", false, nil},
 	} {
@@ -97,8 +100,52 @@ func TestAddText(t *testing.T) {
 	if fetched != "https://records.example/anatomy.json" {
 		t.Errorf("fetched %q", fetched)
 	}
-	if err := vm.AcceptOffer(ctx, "openid-credential-offer://x"); !errors.Is(err, ErrOfferNotYet) {
-		t.Errorf("offer: %v", err)
+}
+
+// offerLink is an offer by value from an issuer at iss.
+func offerLink(iss string, txCode bool) string {
+	grant := map[string]any{"pre-authorized_code": "code-for-the-test"}
+	if txCode {
+		grant["tx_code"] = map[string]any{"input_mode": "numeric", "length": 6}
+	}
+	b, _ := json.Marshal(map[string]any{"credential_issuer": iss, "credential_configuration_ids": []string{"OpenBadgeCredential_ldp_vc"},
+		"grants": map[string]any{"urn:ietf:params:oauth:grant-type:pre-authorized_code": grant}})
+	return "openid-credential-offer://?credential_offer=" + url.QueryEscape(string(b))
+}
+
+// TestAcceptOffer: a malformed offer or a missing code is said so; an
+// institution that cannot be reached leaves the offer in the wallet's
+// queue, to be received when the network is back. (The wallet package
+// tests receiving from a real issuer service.)
+func TestAcceptOffer(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openSample(t)
+	vm := NewAddVM(s, nil)
+	vm.Net.LoopbackHTTP = true
+	// Port 1 on this machine: nothing listens there.
+	down := "http://localhost:1"
+	for _, tc := range []struct {
+		name, link, code string
+		err              error
+	}{
+		{"fail/not an offer", "openid-credential-offer://x", "", wallet.ErrBadOffer},
+		{"fail/needs its code", offerLink(down, true), "", ErrNeedsCode},
+		{"fail/code of the wrong shape", offerLink(down, true), "12ab", wallet.ErrBadOffer},
+		{"fail/https only by default", offerLink("http://issuer.example", false), "", wallet.ErrBadOffer},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := vm.AcceptOffer(ctx, tc.link, tc.code); !errors.Is(err, tc.err) {
+				t.Fatalf("%v, want %v", err, tc.err)
+			}
+		})
+	}
+	r, err := vm.AcceptOffer(ctx, offerLink(down, true), "123456")
+	if err != nil || !r.Queued || len(r.Records) != 0 {
+		t.Fatalf("an unreachable institution: %+v, %v", r, err)
+	}
+	acts, err := s.Store().PendingActions(ctx, 10)
+	if err != nil || len(acts) != 1 || acts[0].Kind != wallet.ActionRedeemOffer {
+		t.Fatalf("queue: %+v, %v", acts, err)
 	}
 }
 

@@ -33,6 +33,9 @@ const (
 	EnvPassphrase = "SATCHEL_PASSPHRASE" // unlocks the wallet at start
 	EnvRecord     = "SATCHEL_RECORD"     // the record the detail screen shows
 	EnvLanguage   = "SATCHEL_LANG"       // en or es, over the saved choice
+	// EnvInsecureLocalhost=1 lets offers from an issuer on this machine
+	// (http://localhost, as make demo runs it) be received; development only.
+	EnvInsecureLocalhost = "SATCHEL_INSECURE_LOCALHOST"
 )
 
 // WalletFile is the wallet's file name in its directory.
@@ -60,6 +63,7 @@ func Run(getenv func(string) string) error {
 	if dir := getenv(EnvWallet); dir != "" {
 		cfg.WalletPath = filepath.Join(dir, WalletFile)
 	}
+	cfg.Net.LoopbackHTTP = getenv(EnvInsecureLocalhost) == "1"
 	w := a.NewWindow(lang.L("Satchel"))
 	size := fyne.NewSize(1280, 800)
 	if a.Driver().Device().IsMobile() {

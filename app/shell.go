@@ -59,6 +59,9 @@ type Config struct {
 	Files Files
 	// Fetch downloads a pasted link; nil means HTTPS with limits.
 	Fetch func(ctx context.Context, url string) ([]byte, error)
+	// Net is how credential offers reach institutions; the zero value is
+	// the production setting (https, public addresses only).
+	Net wallet.NetOptions
 	// IdleCheck is how often the idle lock is checked; 0 never (tests call
 	// CheckIdle).
 	IdleCheck time.Duration
@@ -101,6 +104,7 @@ func NewShell(a fyne.App, w fyne.Window, cfg Config) *Shell {
 		Sess: &Session{Path: cfg.WalletPath, KDF: cfg.KDF, Now: cfg.Now}}
 	s.h = &hooks{escape: s.Escape, touch: s.Sess.Touch}
 	s.add = NewAddVM(s.Sess, cfg.Fetch)
+	s.add.Net = cfg.Net
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		s.Sess.Touch()
 		if k.Name == fyne.KeyEscape {
@@ -556,12 +560,23 @@ func (s *Shell) drawAdd() {
 			},
 			Keep: func() { importRun(func() (ImportResult, error) { return s.add.KeepRefused(s.ctx()) }) },
 			Offer: func() {
-				err := s.add.AcceptOffer(s.ctx(), vm.Offer)
-				vm.OfferError = ""
-				if err != nil {
-					vm.OfferError = message(err)
-				}
+				link, code := vm.Offer, vm.TxCode
+				vm.OfferBusy, vm.OfferResult, vm.OfferError = true, nil, ""
 				draw()
+				var r OfferResult
+				var err error
+				seq := s.seq
+				s.background(func() { r, err = s.add.AcceptOffer(s.ctx(), link, code) }, func() {
+					vm.OfferBusy = false
+					if err != nil {
+						vm.OfferError = message(err)
+					} else {
+						vm.OfferResult, vm.Offer, vm.TxCode = &r, "", ""
+					}
+					if seq == s.seq {
+						draw()
+					}
+				})
 			},
 			Open:  s.OpenRecord,
 			Clear: func() { *vm = AddScreenVM{}; draw() },
@@ -992,8 +1007,16 @@ func message(err error) string {
 		return lang.L("There is a wallet here already.")
 	case errors.Is(err, ErrLocked):
 		return lang.L("The wallet is locked.")
-	case errors.Is(err, ErrOfferNotYet):
-		return lang.L("Receiving records from an institution's offer is not available in this version yet. Ask the institution for the record as a file, and open it above.")
+	case errors.Is(err, ErrIsOffer):
+		return lang.L("This is an offer from an institution: paste it under \"Receive from an institution\" below, with its code if it came with one.")
+	case errors.Is(err, ErrNeedsCode):
+		return lang.L("This offer needs the code the institution sent you separately (by e-mail or text message).")
+	case errors.Is(err, wallet.ErrBadOffer):
+		return lang.L("This is not an offer Satchel can read: {{.Why}}", map[string]any{"Why": err.Error()})
+	case errors.Is(err, wallet.ErrOffline):
+		return lang.L("The institution cannot be reached. Check your connection and try again.")
+	case errors.Is(err, wallet.ErrRefused):
+		return lang.L("The institution refused: {{.Why}}", map[string]any{"Why": err.Error()})
 	case errors.Is(err, ErrNotALink):
 		return lang.L("This is neither a record nor a link to one.")
 	case errors.Is(err, ErrInPortfolio):

@@ -311,9 +311,10 @@ func TestAddWindow(t *testing.T) {
 	wantText(t, w, "This record is in your wallet already.")
 
 	offer := entry(t, w, "openid-credential-offer://…")
-	typeInto(w, offer, "openid-credential-offer://?credential_offer_uri=https://issuer.example/o/1")
+	offer.SetText(offerLink("https://issuer.example", true))
 	press(offer, fyne.KeyReturn)
-	wantText(t, w, "not available in this version yet")
+	p.flush()
+	wantText(t, w, "This offer needs the code the institution sent you separately")
 }
 
 // A portfolio: reorder with the buttons, share as a file and (too large)
