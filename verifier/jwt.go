@@ -60,15 +60,24 @@ func (v *run) jwt(ctx context.Context, token []byte, level int) Report {
 		r.Holder = res.Issuer
 	}
 	r.add(CheckDataModel, len(findings) == 0, findingsDetail(sum, findings))
+	signer, role := r.Issuer, "issuer"
+	if r.Kind == "presentation" {
+		signer, role = r.Holder, "holder"
+	}
 	for _, fd := range res.Findings {
 		name := fd.Check
 		switch {
-		case name == jose.CheckIssuerKey && r.Kind == "presentation":
+		case name == jose.CheckIssuerKey && fd.OK && res.Issuer != signer:
+			// verifier/jose binds the key to the iss claim; the report
+			// names the document's issuer (holder), whose key it is not.
+			// The consistency check says iss is wrong; this check must
+			// not say the key is right.
+			fd.OK, fd.Detail = false, fmt.Sprintf("the key belongs to %s (iss), not the %s %s", res.Issuer, role, signer)
+		case name == jose.CheckValidity && fd.OK:
+			continue // the document's own dates decide below
+		}
+		if name == jose.CheckIssuerKey && r.Kind == "presentation" {
 			name = CheckHolder
-		case name == jose.CheckValidity:
-			if fd.OK {
-				continue // the document's own dates decide below
-			}
 		}
 		r.add(name, fd.OK, fd.Detail)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/satchel-wallet/satchel/verifier/jose"
 	"github.com/satchel-wallet/satchel/verifier/model"
 	"github.com/satchel-wallet/satchel/verifier/proof"
 )
@@ -51,13 +52,7 @@ func (v *run) challenge(r *Report) {
 	case v.opt.Challenge == "" && v.opt.Domain == "":
 		r.add(CheckChallenge, true, "no challenge or domain was required")
 	default:
-		var parts []string
-		if v.opt.Challenge != "" {
-			parts = append(parts, fmt.Sprintf("challenge %q", v.opt.Challenge))
-		}
-		if v.opt.Domain != "" {
-			parts = append(parts, fmt.Sprintf("domain %q", v.opt.Domain))
-		}
+		asked := v.asked()
 		ok := true
 		for _, c := range r.Checks {
 			if c.Check == CheckProof && !c.OK {
@@ -65,11 +60,35 @@ func (v *run) challenge(r *Report) {
 			}
 		}
 		if ok {
-			r.add(CheckChallenge, true, "the holder's proof carries the "+strings.Join(parts, " and "))
+			r.add(CheckChallenge, true, "the holder's proof carries the "+asked)
 		} else {
-			r.add(CheckChallenge, false, "the holder's proof does not carry the "+strings.Join(parts, " and "))
+			r.add(CheckChallenge, false, "the holder's proof does not carry the "+asked)
 		}
 	}
+}
+
+// asked is the challenge and domain the verifier asked for, in words.
+func (v *run) asked() string {
+	var parts []string
+	if v.opt.Challenge != "" {
+		parts = append(parts, fmt.Sprintf("challenge %q", v.opt.Challenge))
+	}
+	if v.opt.Domain != "" {
+		parts = append(parts, fmt.Sprintf("domain %q", v.opt.Domain))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// unpresented fails a credential sent on its own where a challenge or
+// domain was asked for: anyone holding a copy could send it, and only a
+// presentation the holder signs can carry them. An SD-JWT carries them in
+// its key binding JWT, which verifier/jose checks (key-binding).
+func (v *run) unpresented(r *Report) {
+	if r.Kind != "credential" || v.opt.Challenge == "" && v.opt.Domain == "" || jose.Format(r.Format).SelectiveDisclosure() {
+		return
+	}
+	r.add(CheckChallenge, false, "a credential on its own cannot carry the "+v.asked()+": only a presentation signed by its holder can")
+	r.settle()
 }
 
 // bindSubjects: a credential whose subject is a DID must be about the

@@ -42,7 +42,9 @@ type Options struct {
 	// the application's verified credentials meet. They do not change
 	// whether the application verifies.
 	Requirements *requirements.Job
-	// Challenge and Domain, when set, must match a presentation's proof.
+	// Challenge and Domain, when set, must match a presentation's proof
+	// (or an SD-JWT's key binding JWT); any other credential sent on its
+	// own then fails the challenge check.
 	Challenge string
 	Domain    string
 	// Limits; zero means the default.
@@ -128,6 +130,7 @@ func Verify(ctx context.Context, input []byte, opt Options) (Report, error) {
 		r = v.jwt(ctx, input, 0)
 	}
 	r.Container = container
+	v.unpresented(&r)
 	if opt.Requirements != nil {
 		r.Requirements = match(opt.Requirements, r)
 	}
