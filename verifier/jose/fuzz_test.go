@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // fuzzSeeds are well-formed tokens of every format plus the shared vectors'
@@ -62,18 +61,14 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// FuzzVerify: Verify never panics, stays fast, and accepts only what the
+// FuzzVerify: Verify never panics and accepts only what the
 // test keys signed: every verified token's signing input is a seed's, so no
 // mutation forges a signature through the parser.
 func FuzzVerify(f *testing.F) {
 	signed := fuzzSeeds(f)
 	ring := testRing(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		start := time.Now()
 		r, err := Verify(context.Background(), data, ring, Options{Now: now, MaxBytes: 64 << 10})
-		if d := time.Since(start); d > time.Second {
-			t.Errorf("Verify took %v on %d bytes", d, len(data))
-		}
 		if err != nil {
 			return
 		}
