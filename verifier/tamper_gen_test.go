@@ -277,11 +277,21 @@ func statusVariants(t *testing.T, w *tamperWorld, b *tamperBase) []tamperVariant
 		{name: "fail/status list un-revoked, its signature kept", input: b.input, opt: lists(mustJSON(t, unrevoked)), fail: fails(verifier.CheckStatus)},
 		// Bitstring Status List lets another party than the credential's
 		// issuer publish its list, and leaves trusting that party to the
-		// verifier (w3c/vc-bitstring-status-list#129). Satchel verifies the
-		// list's own proof but does not match its issuer, so a list anyone
-		// signed is believed: a policy gap the matrix shows rather than
-		// hides (DCC's published fixtures use a separate list issuer).
-		{name: "ok/status list signed by a foreign key (the list's issuer is not matched)", input: b.input, opt: lists(w.statusList(t, w.foreign, tamperRevoked))},
+		// verifier (w3c/vc-bitstring-status-list#129; DCC's published
+		// fixtures use a separate list issuer). Without a trust registry
+		// such a list is believed and its signer named; with one, its
+		// signer must be in it.
+		{name: "ok/status list signed by another party, no registry (its signer is named)", input: b.input, opt: lists(w.statusList(t, w.foreign, tamperRevoked))},
+		{name: "fail/status list signed by another party not in the registry", input: b.input, fail: fails(verifier.CheckStatus),
+			opt: func(o *verifier.Options) {
+				lists(w.statusList(t, w.foreign, tamperRevoked))(o)
+				o.Trust = registryOf(t, b.key.did)
+			}},
+		{name: "ok/status list signed by another party the registry names", input: b.input,
+			opt: func(o *verifier.Options) {
+				lists(w.statusList(t, w.foreign, tamperRevoked))(o)
+				o.Trust = registryOf(t, b.key.did, w.foreign.did)
+			}},
 	}
 }
 
@@ -897,4 +907,17 @@ func asList(v any) []any {
 		return nil
 	}
 	return []any{v}
+}
+
+// registryOf is a trust registry of the given DIDs.
+func registryOf(t *testing.T, dids ...string) *verifier.Registry {
+	var issuers []any
+	for _, d := range dids {
+		issuers = append(issuers, map[string]any{"id": d, "name": "issuer " + d})
+	}
+	reg, err := verifier.ParseRegistry(mustJSON(t, map[string]any{"name": "status test registry", "issuers": issuers}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
 }

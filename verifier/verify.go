@@ -363,7 +363,7 @@ func (v *run) status(ctx context.Context, r *Report, doc map[string]any) {
 	}
 	var details []string
 	for _, e := range entries {
-		d, ok := v.checkEntry(ctx, e)
+		d, ok := v.checkEntry(ctx, e, r.Issuer)
 		details = append(details, d)
 		if !ok {
 			r.add(CheckStatus, false, strings.Join(details, "; "))
@@ -373,7 +373,15 @@ func (v *run) status(ctx context.Context, r *Report, doc map[string]any) {
 	r.add(CheckStatus, true, strings.Join(details, "; "))
 }
 
-func (v *run) checkEntry(ctx context.Context, e status.Entry) (string, bool) {
+// checkEntry checks one status entry of a credential issued by issuer.
+//
+// Whose list is believed: the Bitstring Status List specification lets
+// another party than the issuer sign the list (some issuers use a separate
+// status service), so a list signed by someone else is not refused as
+// such; the detail names its signer. With a trust registry, that signer must
+// be in it: otherwise anyone could publish a "not revoked" list for a
+// credential whose status URL they control.
+func (v *run) checkEntry(ctx context.Context, e status.Entry, issuer string) (string, bool) {
 	raw, err := v.opt.StatusLists.StatusListCredential(ctx, e.ListCredential)
 	if err != nil {
 		return err.Error(), false
@@ -386,6 +394,15 @@ func (v *run) checkEntry(ctx context.Context, e status.Entry) (string, bool) {
 	lr := v.credential(ctx, listDoc, sum, findings, 1, false)
 	if !lr.Verified {
 		return fmt.Sprintf("status list %s does not verify: %s", e.ListCredential, failedChecks(lr)), false
+	}
+	var signer string
+	if lr.Issuer != issuer {
+		if v.opt.Trust != nil {
+			if _, ok := v.opt.Trust.Lookup(lr.Issuer); !ok {
+				return fmt.Sprintf("status list %s is signed by %s, which is neither the credential's issuer nor in %s", e.ListCredential, orNone(lr.Issuer), v.opt.Trust.Name), false
+			}
+		}
+		signer = "; the list is signed by " + lr.Issuer + ", not by the credential's issuer"
 	}
 	list, err := status.ParseListCredential(raw)
 	if err != nil {
@@ -406,7 +423,7 @@ func (v *run) checkEntry(ctx context.Context, e status.Entry) (string, bool) {
 	if err != nil {
 		return fmt.Sprintf("status list %s: %v", e.ListCredential, err), false
 	}
-	d := fmt.Sprintf("%s (%s index %d of %s)", res.Detail, e.Purpose, e.Index, e.ListCredential)
+	d := fmt.Sprintf("%s (%s index %d of %s%s)", res.Detail, e.Purpose, e.Index, e.ListCredential, signer)
 	if len(res.Notes) > 0 {
 		d += "; note: " + strings.Join(res.Notes, "; ")
 	}
