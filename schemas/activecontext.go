@@ -8,12 +8,14 @@ import (
 	"github.com/piprate/json-gold/ld"
 )
 
-// Processing a document's top-level @context — turning the VC 2.0 and OB 3.0
-// contexts into hundreds of term definitions — is about a third of
-// expanding a credential, and every credential of a kind names the same
-// contexts. So a Loader keeps the processed result (json-gold's active
-// context) for @context values that are only context URLs, and expansion
-// starts from it instead of from the @context.
+// Documents that this package's expansion (expand.go) leaves to json-gold
+// are expanded here. Processing a document's top-level @context — turning
+// the VC 2.0 and OB 3.0 contexts into hundreds of term definitions — is
+// about a third of json-gold's expansion of a credential, and every
+// credential of a kind names the same contexts. So a Loader keeps the
+// processed result (json-gold's active context) for @context values that
+// are only context URLs, and expansion starts from it instead of from the
+// @context.
 //
 // This is safe because json-gold never changes an active context in place:
 // context processing copies it first (CopyContext) and expansion only reads

@@ -78,11 +78,12 @@ func Expand(doc any, l *Loader) ([]any, error) {
 // Canonicalization (RDFC-1.0, which is URDNA2015) — the bytes a Data Integrity
 // proof such as eddsa-rdfc-2022 hashes. l nil means [DefaultLoader].
 //
-// Expansion is json-gold's; the conversion to RDF and RDFC-1.0 are this
-// package's own (rdf.go, rdfc.go) — json-gold builds its output in quadratic
-// time — and give json-gold v0.9.1's output byte for byte, which the tests
-// check against json-gold itself. A graph too costly to canonicalise is an
-// error wrapping [ErrTooComplex].
+// Expansion, the conversion to RDF and RDFC-1.0 are this package's own
+// (expand.go, rdf.go, rdfc.go) — json-gold re-processes scoped contexts for
+// every node and builds its output in quadratic time — and give json-gold
+// v0.9.1's output byte for byte, which the tests check against json-gold
+// itself. A graph too costly to canonicalise is an error wrapping
+// [ErrTooComplex].
 func Canonicalize(doc any, l *Loader) (string, error) {
 	if l == nil {
 		l = DefaultLoader()
@@ -115,13 +116,18 @@ func options(l ld.DocumentLoader) *ld.JsonLdOptions {
 
 // expandSafe expands with the sentinel vocabulary, and fails if the sentinel
 // (or any other non-absolute type IRI) shows up in the result. The common case
-// — nothing undefined — costs one expansion (from the loader's processed
-// @context, see activecontext.go) and one walk; only a document that fails is
-// expanded a second time to say where.
+// — nothing undefined — costs one expansion (this package's, over the
+// loader's processed contexts, see expand.go) and one walk; a document that
+// expansion leaves to json-gold is expanded by json-gold (from the loader's
+// processed @context, see activecontext.go), and only a document that fails
+// is expanded a second time to say where.
 func expandSafe(input any, l *Loader) ([]any, error) {
-	expanded, err := expandCached(input, l)
-	if err != nil {
-		return nil, processorError("expand", err)
+	expanded, ok := l.expand(input)
+	if !ok {
+		var err error
+		if expanded, err = expandCached(input, l); err != nil {
+			return nil, processorError("expand", err)
+		}
 	}
 	if first, ok := findUndefined(expanded); ok {
 		return nil, locateUndefined(input, l, first)

@@ -15,10 +15,12 @@
 //     expansion in safe mode — a term or type that does not expand to an
 //     absolute IRI is the error [ErrUndefinedTerm], not silently dropped — and
 //     RDF Dataset Canonicalization (RDFC-1.0 / URDNA2015) to N-Quads, the input
-//     to Data Integrity proofs. Expansion is json-gold's; the conversion to
-//     RDF and RDFC-1.0 are done here — without json-gold's quadratic output
-//     building, with bounded work ([ErrTooComplex]) — and give json-gold's
-//     output byte for byte.
+//     to Data Integrity proofs. All three are done here and give json-gold's
+//     output byte for byte: expansion is json-gold's algorithm over contexts
+//     json-gold processes, each once per [Loader] rather than once per node
+//     (and json-gold's own expansion for what it does not reproduce); the
+//     conversion to RDF and RDFC-1.0 avoid json-gold's quadratic output
+//     building and bound their work ([ErrTooComplex]).
 //
 // It is not for fetching anything (it does no I/O at all: no net, no os), and
 // not for signing or verifying: proofs live in verifier/proof, which hashes

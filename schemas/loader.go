@@ -41,7 +41,10 @@ func (e *UnknownContextError) Is(target error) bool { return target == ErrUnknow
 // Each context file is parsed once per process, the first time it is asked
 // for: verification speed depends on not re-parsing tens of kilobytes of
 // contexts per credential. [Expand] and [Canonicalize] hand json-gold the
-// parsed documents themselves. LoadDocument, for other JSON-LD processors,
+// parsed documents themselves, and keep what json-gold makes of them — the
+// processed contexts, scoped ones included — for the life of the Loader
+// (a bounded number of them; see scope.go). LoadDocument, for other
+// JSON-LD processors,
 // hands out a deep copy (cheap next to parsing): json-gold writes into the
 // target of an "@import", so a hostile document importing a shared context
 // could otherwise change it for every later caller in the process.
@@ -49,6 +52,7 @@ type Loader struct {
 	byURL    map[string]*document
 	contexts []Context // everything byURL serves, sorted by URL
 	active   activeContexts
+	scopes   scopes
 }
 
 var _ ld.DocumentLoader = (*Loader)(nil)

@@ -19,8 +19,9 @@ type nodeMap struct {
 	graphs     map[string]*graphNodes
 	graphOrder []string
 	issuer     blankIssuer
-	// values counts the values added (types, property values, list
-	// items): a bound on the statements they become, bar list rdf:rest.
+	// values counts the statements the values kept (types, property
+	// values, lists and their items, not duplicates) become: a bound on
+	// the dataset's size, which conversion allocates up front.
 	values int
 }
 
@@ -153,30 +154,33 @@ func (m *nodeMap) add(element any, activeGraph string, subj subject, activePrope
 			}
 			v["@type"] = types[0]
 		}
-		m.values++
 		if list != nil {
+			m.values++
 			*list = append(*list, nodeValue{kind: valueObject, value: v})
 			return nil
 		}
 		if subj.reverse {
 			return nil
 		}
-		return addValue(subjectNode, activeProperty, nodeValue{kind: valueObject, value: v})
+		return m.addValue(subjectNode, activeProperty, nodeValue{kind: valueObject, value: v}, 1)
 	}
 	if items, isList := elem["@list"]; isList {
 		result := &[]nodeValue{}
 		if err := m.add(items, activeGraph, subj, activeProperty, result); err != nil {
 			return err
 		}
-		m.values += 1 + len(*result) // the list's rdf:rest statements
+		// The statement naming the list and its rdf:rest statements (its
+		// items counted theirs).
+		statements := 1 + len(*result)
 		if list != nil {
+			m.values += statements
 			*list = append(*list, nodeValue{kind: listObject, list: result})
 			return nil
 		}
 		if subj.reverse {
 			return nil
 		}
-		return addValue(subjectNode, activeProperty, nodeValue{kind: listObject, list: result})
+		return m.addValue(subjectNode, activeProperty, nodeValue{kind: listObject, list: result}, statements)
 	}
 
 	// A node object.
@@ -200,16 +204,15 @@ func (m *nodeMap) add(element any, activeGraph string, subj subject, activePrope
 	}
 	switch {
 	case subj.reverse:
-		m.values++
-		if err := addValue(node, activeProperty, nodeValue{kind: nodeRef, id: subj.id}); err != nil {
+		if err := m.addValue(node, activeProperty, nodeValue{kind: nodeRef, id: subj.id}, 1); err != nil {
 			return err
 		}
 	case activeProperty != "":
-		m.values++
 		ref := nodeValue{kind: nodeRef, id: id}
 		if list != nil {
+			m.values++
 			*list = append(*list, ref)
-		} else if err := addValue(subjectNode, activeProperty, ref); err != nil {
+		} else if err := m.addValue(subjectNode, activeProperty, ref, 1); err != nil {
 			return err
 		}
 	}
@@ -290,10 +293,10 @@ func (n *mapNode) property(name string) *nodeProperty {
 }
 
 // addValue is json-gold's AddValue(node, property, value, true, false,
-// false, false): append value unless an equal one (CompareValues) is there.
-// A nil node is json-gold adding to a node the graph does not have, which
-// panics there.
-func addValue(n *mapNode, property string, v nodeValue) error {
+// false, false): append value unless an equal one (CompareValues) is there,
+// and count the statements it becomes. A nil node is json-gold adding to a
+// node the graph does not have, which panics there.
+func (m *nodeMap) addValue(n *mapNode, property string, v nodeValue, statements int) error {
 	if n == nil {
 		return fmt.Errorf("no subject for property %q", property)
 	}
@@ -304,6 +307,7 @@ func addValue(n *mapNode, property string, v nodeValue) error {
 		}
 	}
 	p.values = append(p.values, v)
+	m.values += statements
 	return nil
 }
 

@@ -459,7 +459,12 @@ func (c *canonicalizer) serialize() string {
 		}
 		return ""
 	}
-	buf := make([]byte, 0, 128*len(c.ds.quads))
+	size := 0
+	for i := range c.ds.quads {
+		q := &c.ds.quads[i]
+		size += quadLen(q, label(q.s), label(q.o), label(q.g))
+	}
+	buf := make([]byte, 0, size)
 	spans := make([]span, len(c.ds.quads))
 	for i := range c.ds.quads {
 		q := &c.ds.quads[i]
@@ -522,6 +527,49 @@ func appendTerm(b []byte, t *term, blankLabel string) []byte {
 		}
 	}
 	return b
+}
+
+// quadLen is len(appendQuad(nil, q, sLabel, oLabel, gLabel)), so that the
+// canonical document is written without growing its buffer.
+func quadLen(q *quad, sLabel, oLabel, gLabel string) int {
+	n := termLen(&q.s, sLabel) + 2 + escapedLen(q.p) + 2 + termLen(&q.o, oLabel) + 3
+	if q.g.kind != noTerm {
+		n += 1 + termLen(&q.g, gLabel)
+	}
+	return n
+}
+
+// termLen is len(appendTerm(nil, t, blankLabel)).
+func termLen(t *term, blankLabel string) int {
+	switch t.kind {
+	case iriTerm:
+		return 1 + escapedLen(t.value) + 1
+	case blankTerm:
+		return len(blankLabel)
+	case literalTerm:
+		n := 1 + escapedLen(t.value) + 1
+		switch t.datatype {
+		case rdfLangString:
+			n += 1 + len(t.language)
+		case xsdString:
+		default:
+			n += 3 + escapedLen(t.datatype) + 1
+		}
+		return n
+	}
+	return 0
+}
+
+// escapedLen is len(appendEscaped(nil, s)).
+func escapedLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\', '"', '\n', '\r', '\t':
+			n++
+		}
+	}
+	return n
 }
 
 // appendEscaped is json-gold's N-Quads escaping (of IRIs and literals
