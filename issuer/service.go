@@ -19,6 +19,7 @@ import (
 	"github.com/satchel-wallet/satchel/issuer/store"
 	"github.com/satchel-wallet/satchel/schemas"
 	"github.com/satchel-wallet/satchel/transcript"
+	"github.com/satchel-wallet/satchel/verifier"
 	"github.com/satchel-wallet/satchel/verifier/status"
 )
 
@@ -87,7 +88,10 @@ type Service struct {
 	txTries sync.Map // offer code hash (hex) → *int32 wrong transaction codes
 	docs    sync.Map // DID + key count → *did.Document
 	lists   sync.Map // status list ID → listCopy, the newest signed
-	mu      sync.Mutex
+	// verified remembers the status lists the self-check verified, so each
+	// version of a list is verified once, not once per credential.
+	verified verifier.ListMemo
+	mu       sync.Mutex
 }
 
 // New opens the service: it checks the configuration, makes the service's

@@ -72,7 +72,7 @@ func (s *Service) selfCheck(ctx context.Context, signed []byte, now time.Time) e
 // verifyOptions are the verifier's world as the service sees it: its own
 // DID documents and status lists, straight from the database.
 func (s *Service) verifyOptions(now time.Time) verifier.Options {
-	return verifier.Options{Now: now, Loader: s.cfg.Loader, DIDs: resolver{s}, StatusLists: listSource{s}}
+	return verifier.Options{Now: now, Loader: s.cfg.Loader, DIDs: resolver{s}, StatusLists: listSource{s}, Lists: &s.verified}
 }
 
 // resolver resolves the service's own DIDs from the database, and did:key

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"github.com/google/go-cmp/cmp"
 	"os"
 	"path/filepath"
 	"strings"
@@ -209,6 +210,18 @@ func TestStatusListRevocation(t *testing.T) {
 			rep, err := verifier.Verify(context.Background(), cred, verifier.Options{Now: issued.Add(time.Hour), DIDs: &did.Local{Cache: cache}, StatusLists: lists})
 			if err != nil {
 				t.Fatal(err)
+			}
+			// A ListMemo, filled by a first verification, gives the same
+			// report the second time.
+			memo := &verifier.ListMemo{}
+			for range 2 {
+				again, err := verifier.Verify(context.Background(), cred, verifier.Options{Now: issued.Add(time.Hour), DIDs: &did.Local{Cache: cache}, StatusLists: lists, Lists: memo})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(rep.Checks, again.Checks); diff != "" {
+					t.Errorf("with a ListMemo the checks differ:\n%s", diff)
+				}
 			}
 			var st verifier.Check
 			for _, c := range rep.Checks {

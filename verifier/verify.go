@@ -3,6 +3,7 @@ package verifier
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,6 +51,12 @@ type Options struct {
 	// Limits; zero means the default.
 	MaxBytes  int
 	MaxNested int
+	// Lists, when set, remembers the status list credentials verified
+	// with these options, by their exact bytes, so that a caller verifying
+	// many credentials against the same lists (the issuer's self-check, a
+	// batch import) verifies each list once. Share one ListMemo only
+	// between calls whose DIDs, Loader and Trust stay the same.
+	Lists *ListMemo
 }
 
 // Default limits.
@@ -386,27 +393,18 @@ func (v *run) checkEntry(ctx context.Context, e status.Entry, issuer string) (st
 	if err != nil {
 		return err.Error(), false
 	}
-	listDoc, err := decodeObject(raw)
-	if err != nil {
-		return fmt.Sprintf("status list %s: %v", e.ListCredential, err), false
-	}
-	sum, findings := model.Check(listDoc)
-	lr := v.credential(ctx, listDoc, sum, findings, 1, false)
-	if !lr.Verified {
-		return fmt.Sprintf("status list %s does not verify: %s", e.ListCredential, failedChecks(lr)), false
+	list, msg := v.verifiedList(ctx, e, raw)
+	if list == nil {
+		return msg, false
 	}
 	var signer string
-	if lr.Issuer != issuer {
+	if list.Issuer != issuer {
 		if v.opt.Trust != nil {
-			if _, ok := v.opt.Trust.Lookup(lr.Issuer); !ok {
-				return fmt.Sprintf("status list %s is signed by %s, which is neither the credential's issuer nor in %s", e.ListCredential, orNone(lr.Issuer), v.opt.Trust.Name), false
+			if _, ok := v.opt.Trust.Lookup(list.Issuer); !ok {
+				return fmt.Sprintf("status list %s is signed by %s, which is neither the credential's issuer nor in %s", e.ListCredential, orNone(list.Issuer), v.opt.Trust.Name), false
 			}
 		}
-		signer = "; the list is signed by " + lr.Issuer + ", not by the credential's issuer"
-	}
-	list, err := status.ParseListCredential(raw)
-	if err != nil {
-		return fmt.Sprintf("status list %s: %v", e.ListCredential, err), false
+		signer = "; the list is signed by " + list.Issuer + ", not by the credential's issuer"
 	}
 	// The list's own validity window was checked with the clock skew when
 	// its credential was verified above; status.Check compares strictly, so
@@ -428,6 +426,33 @@ func (v *run) checkEntry(ctx context.Context, e status.Entry, issuer string) (st
 		d += "; note: " + strings.Join(res.Notes, "; ")
 	}
 	return d, res.OK
+}
+
+// verifiedList verifies a status list credential like any credential and
+// parses it; nil and why when it does not verify. With Options.Lists, a
+// list whose exact bytes verified before is taken from there while now is
+// within its validity window.
+func (v *run) verifiedList(ctx context.Context, e status.Entry, raw []byte) (*status.List, string) {
+	key := sha256.Sum256(raw)
+	if l, ok := v.opt.Lists.get(key); ok && listValidAt(l, v.opt.Now, v.opt.Skew) {
+		return l, ""
+	}
+	listDoc, err := decodeObject(raw)
+	if err != nil {
+		return nil, fmt.Sprintf("status list %s: %v", e.ListCredential, err)
+	}
+	sum, findings := model.Check(listDoc)
+	lr := v.credential(ctx, listDoc, sum, findings, 1, false)
+	if !lr.Verified {
+		return nil, fmt.Sprintf("status list %s does not verify: %s", e.ListCredential, failedChecks(lr))
+	}
+	list, err := status.ParseListCredential(raw)
+	if err != nil {
+		return nil, fmt.Sprintf("status list %s: %v", e.ListCredential, err)
+	}
+	list.Issuer = lr.Issuer
+	v.opt.Lists.put(key, list)
+	return list, ""
 }
 
 func failedChecks(r Report) string {
