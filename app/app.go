@@ -34,7 +34,8 @@ const (
 	EnvRecord     = "SATCHEL_RECORD"     // the record the detail screen shows
 	EnvLanguage   = "SATCHEL_LANG"       // en or es, over the saved choice
 	// EnvInsecureLocalhost=1 lets offers from an issuer on this machine
-	// (http://localhost, as make demo runs it) be received; development only.
+	// (http://localhost, as make demo runs it) be received, and requests
+	// from an employer page on it be answered; development only.
 	EnvInsecureLocalhost = "SATCHEL_INSECURE_LOCALHOST"
 )
 

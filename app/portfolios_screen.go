@@ -51,6 +51,11 @@ type PortfolioScreenVM struct {
 	QRNote string
 	Busy   bool
 	Error  string
+	// Link is an employer's request link (openid4vp://…) being answered;
+	// Fetching while its request is read, FetchError why it could not be.
+	Link       string
+	Fetching   bool
+	FetchError string
 }
 
 // PortfolioActions are what a portfolio's screen asks the shell to do.
@@ -63,6 +68,7 @@ type PortfolioActions struct {
 	SetNote   func(id int64, note string)
 	SaveFile  func()
 	ShowQR    func()
+	Answer    func() // read the employer's request at Link, then confirm
 	DeleteAll func()
 }
 
@@ -138,6 +144,29 @@ func PortfolioScreen(vm *PortfolioScreenVM, a PortfolioActions) fyne.CanvasObjec
 		}
 	}
 	box.Add(section(lang.L("Share"), share))
+
+	link := newEntry(lang.L("openid4vp://…"))
+	link.SetText(vm.Link)
+	link.OnChanged = func(s string) { vm.Link = s }
+	link.OnSubmitted = func(string) {
+		if !vm.Fetching && len(vm.Items) > 0 {
+			a.Answer()
+		}
+	}
+	next := newPrimaryButton(lang.L("Continue"), theme.NavigateNextIcon(), a.Answer)
+	if vm.Fetching || len(vm.Items) == 0 {
+		next.Disable()
+	}
+	answer := container.NewVBox(
+		caption(lang.L("When an employer's page shows a QR code with a link that starts with openid4vp://, paste the link here. You see what they ask for, and what will be sent, before anything leaves your wallet.")),
+		container.NewBorder(nil, nil, nil, next, link))
+	if vm.Fetching {
+		answer.Add(container.NewVBox(wrapped(lang.L("Reading the employer's request…"), fyne.TextStyle{Italic: true}), widget.NewProgressBarInfinite()))
+	}
+	if vm.FetchError != "" {
+		answer.Add(errorText(vm.FetchError))
+	}
+	box.Add(section(lang.L("Answer an employer's request"), answer))
 
 	avail := container.NewVBox()
 	for _, c := range vm.Available {

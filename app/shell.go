@@ -59,8 +59,9 @@ type Config struct {
 	Files Files
 	// Fetch downloads a pasted link; nil means HTTPS with limits.
 	Fetch func(ctx context.Context, url string) ([]byte, error)
-	// Net is how credential offers reach institutions; the zero value is
-	// the production setting (https, public addresses only).
+	// Net is how the wallet reaches institutions (credential offers) and
+	// employers' pages (presentation requests); the zero value is the
+	// production setting (https, public addresses only).
 	Net wallet.NetOptions
 	// IdleCheck is how often the idle lock is checked; 0 never (tests call
 	// CheckIdle).
@@ -689,6 +690,32 @@ func (s *Shell) drawPortfolio(id int64) {
 				render()
 			})
 		},
+		Answer: func() {
+			if vm.Fetching {
+				return
+			}
+			link := vm.Link
+			vm.Fetching, vm.FetchError = true, ""
+			render()
+			seq := s.seq
+			rvm := NewRespondVM(s.Sess, id, s.cfg.Net)
+			var view RequestView
+			var err error
+			s.background(func() { view, err = rvm.Fetch(s.ctx(), link) }, func() {
+				vm.Fetching = false
+				if seq != s.seq {
+					return
+				}
+				if err != nil {
+					vm.FetchError = message(err)
+					render()
+					s.lockedOut(err)
+					return
+				}
+				confirm := &RespondScreenVM{Portfolio: vm.Name, View: view}
+				s.push(func() { s.drawRespond(rvm, confirm, vm) })
+			})
+		},
 		DeleteAll: func() {
 			s.confirm(lang.L("Delete this portfolio?"), lang.L("The portfolio goes; the records stay in your wallet."), lang.L("Delete"), func() {
 				s.run(func() error { return DeletePortfolio(s.ctx(), s.Sess, id) }, func() { s.ShowTab(TabPortfolios) })
@@ -696,6 +723,45 @@ func (s *Shell) drawPortfolio(id int64) {
 		},
 	}
 	reload()
+}
+
+// drawRespond shows the confirmation of an answer to an employer's
+// request, and then its outcome; Cancel (or Escape) sends nothing.
+func (s *Shell) drawRespond(rvm *RespondVM, vm *RespondScreenVM, folio *PortfolioScreenVM) {
+	var draw func()
+	draw = func() {
+		s.setPage(RespondScreen(vm, RespondActions{
+			Cancel: s.Back,
+			Done: func() {
+				folio.Link = "" // the request is answered (or queued): the link is spent
+				s.Back()
+			},
+			Share: func() {
+				if vm.Busy || vm.Result != nil {
+					return
+				}
+				vm.Busy, vm.Error = true, ""
+				draw()
+				chosen := vm.Chosen()
+				seq := s.seq
+				var r RespondResult
+				var err error
+				s.background(func() { r, err = rvm.Share(s.ctx(), chosen) }, func() {
+					vm.Busy = false
+					if err != nil {
+						vm.Error = message(err)
+					} else {
+						vm.Result = &r
+					}
+					if seq == s.seq {
+						draw()
+					}
+					s.lockedOut(err)
+				})
+			},
+		}))
+	}
+	draw()
 }
 
 func (s *Shell) drawSettings() {
@@ -1013,6 +1079,20 @@ func message(err error) string {
 		return lang.L("This offer needs the code the institution sent you separately (by e-mail or text message).")
 	case errors.Is(err, wallet.ErrBadOffer):
 		return lang.L("This is not an offer Satchel can read: {{.Why}}", map[string]any{"Why": err.Error()})
+	case errors.Is(err, ErrNoRequestLink):
+		return lang.L("Paste the link from the employer's page first.")
+	case errors.Is(err, ErrEmptyPortfolio):
+		return lang.L("This portfolio is empty: add records to it first.")
+	case errors.Is(err, ErrRequestGone):
+		return lang.L("This request has expired or was already answered. Ask the employer's page for a new link.")
+	case errors.Is(err, ErrEmployerOffline):
+		return lang.L("The employer's page cannot be reached. Check your connection and try again.")
+	case errors.Is(err, ErrEmployerRefused):
+		return lang.L("The employer's page refused: {{.Why}}", map[string]any{"Why": remoteReason(err)})
+	case errors.Is(err, wallet.ErrBadRequest):
+		return lang.L("This is not an employer's request Satchel can answer: {{.Why}}", map[string]any{"Why": after(err, wallet.ErrBadRequest)})
+	case errors.Is(err, wallet.ErrUnsafeURL):
+		return lang.L("Satchel will not follow this link: it must be a secure (https) address on the internet. ({{.Why}})", map[string]any{"Why": after(err, wallet.ErrUnsafeURL)})
 	case errors.Is(err, wallet.ErrOffline):
 		return lang.L("The institution cannot be reached. Check your connection and try again.")
 	case errors.Is(err, wallet.ErrRefused):
@@ -1031,6 +1111,14 @@ func message(err error) string {
 		return refusalReason(nv)
 	}
 	return lang.L("Something went wrong: {{.Err}}", map[string]any{"Err": err.Error()})
+}
+
+// after is what an error says after its sentinel's own words: the detail.
+func after(err, sentinel error) string {
+	if _, rest, ok := strings.Cut(err.Error(), sentinel.Error()+": "); ok {
+		return rest
+	}
+	return err.Error()
 }
 
 func appIconSmall() fyne.CanvasObject {
