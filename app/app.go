@@ -103,6 +103,7 @@ func defaultConfig(a fyne.App) (Config, error) {
 	return Config{
 		WalletPath: filepath.Join(a.Storage().RootURI().Path(), WalletFile),
 		IdleCheck:  15 * time.Second,
+		SyncEvery:  2 * time.Minute,
 		Pathways:   set.Pathways,
 		Engine:     eng,
 	}, nil

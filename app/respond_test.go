@@ -568,3 +568,55 @@ func TestRespondScreen(t *testing.T) {
 		t.Error("Share is offered again after the outcome")
 	}
 }
+
+// restart serves the same page (the same open requests) again on the same
+// address, after stop.
+func (e *employerPage) restart(h http.Handler) {
+	e.t.Helper()
+	ln, err := net.Listen("tcp", strings.TrimPrefix(e.base, "http://"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.mu.Lock()
+	e.srv = &http.Server{Handler: h}
+	srv := e.srv
+	e.mu.Unlock()
+	go srv.Serve(ln)
+}
+
+// TestSyncSendsQueuedAnswer: an answer queued while the employer's page
+// was away goes out when the session syncs with the page back, once.
+func TestSyncSendsQueuedAnswer(t *testing.T) {
+	ctx := context.Background()
+	s, info := openSample(t)
+	emp := startEmployer(t, s.Store())
+	handler := emp.srv.Handler
+	link, id := emp.request("emt-sierra-vista-ambulance")
+	vm := NewRespondVM(s, info.Portfolio, dev)
+	if _, err := vm.Fetch(ctx, link); err != nil {
+		t.Fatal(err)
+	}
+	emp.stop()
+	if r, err := vm.Share(ctx, nil); err != nil || !r.Queued {
+		t.Fatalf("share while the page is away: %+v, %v", r, err)
+	}
+	// Still away: the answer waits.
+	if rep, err := s.Sync(ctx, dev); err != nil || rep.Stopped == nil || len(rep.Done) != 0 {
+		t.Fatalf("sync while away: %+v, %v", rep, err)
+	}
+	emp.restart(handler)
+	rep, err := s.Sync(ctx, dev)
+	if err != nil || len(rep.Done) != 1 || rep.Stopped != nil {
+		t.Fatalf("sync with the page back: %+v, %v", rep, err)
+	}
+	if st, verified := emp.result(id); st != "done" || !verified {
+		t.Fatalf("the employer's result: %s, verified %v", st, verified)
+	}
+	if rep, err := s.Sync(ctx, dev); err != nil || len(rep.Done) != 0 {
+		t.Fatalf("a second sync did something: %+v, %v", rep, err)
+	}
+	s.Lock()
+	if _, err := s.Sync(ctx, dev); !errors.Is(err, ErrLocked) {
+		t.Fatalf("sync when locked: %v", err)
+	}
+}

@@ -273,6 +273,23 @@ func (s *Session) Unlock(ctx context.Context, pass string) error {
 	return nil
 }
 
+// Sync runs the wallet's queue of work that waited for the network —
+// offers to receive, answers to post, status lists to refresh — each once,
+// in order; a network failure leaves the rest for the next try. Offers
+// are received with the holder key, so the wallet must be unlocked
+// (ErrLocked otherwise).
+func (s *Session) Sync(ctx context.Context, net wallet.NetOptions) (wallet.SyncReport, error) {
+	signer, err := s.Signer()
+	if err != nil {
+		return wallet.SyncReport{}, err
+	}
+	w, err := s.Wallet(ctx)
+	if err != nil {
+		return wallet.SyncReport{}, err
+	}
+	return w.RunQueue(ctx, signer, net)
+}
+
 // Lock forgets the unlocked key; the wallet asks for the passphrase again.
 func (s *Session) Lock() {
 	s.mu.Lock()

@@ -63,6 +63,9 @@ type Config struct {
 	// employers' pages (presentation requests); the zero value is the
 	// production setting (https, public addresses only).
 	Net wallet.NetOptions
+	// SyncEvery is how often, while the wallet is unlocked, the work that
+	// waited for the network is tried again; 0 never (tests call Sync).
+	SyncEvery time.Duration
 	// IdleCheck is how often the idle lock is checked; 0 never (tests call
 	// CheckIdle).
 	IdleCheck time.Duration
@@ -91,6 +94,8 @@ type Shell struct {
 	seq    int // bumped on every page change; late results are dropped
 	query  RecordsQuery
 	lockTo time.Duration
+	// syncing: a run of the network queue is under way.
+	syncing bool
 
 	firstRun FirstRunVM
 	unlock   UnlockVM
@@ -156,7 +161,32 @@ func (s *Shell) Start(passphrase string) error {
 			}
 		}()
 	}
+	if s.cfg.SyncEvery > 0 {
+		go func() {
+			for range time.Tick(s.cfg.SyncEvery) {
+				fyne.Do(s.Sync)
+			}
+		}()
+	}
 	return nil
+}
+
+// Sync tries again, off the UI goroutine, what waited for the network
+// (offline is normal: a failure just waits for the next try). When records
+// arrive and the records tab is showing, it is drawn again.
+func (s *Shell) Sync() {
+	if s.Sess.State() != Unlocked || s.syncing {
+		return
+	}
+	s.syncing = true
+	var rep wallet.SyncReport
+	var err error
+	s.background(func() { rep, err = s.Sess.Sync(s.ctx(), s.cfg.Net) }, func() {
+		s.syncing = false
+		if err == nil && len(rep.Credentials) > 0 && s.tab == TabRecords && len(s.stack) == 0 {
+			s.drawRecords()
+		}
+	})
 }
 
 // setContent shows a whole-window screen and wires its widgets.
@@ -263,6 +293,8 @@ func (s *Shell) ShowLocked() {
 				}
 				*vm = UnlockVM{}
 				s.ShowMain(s.tab)
+				// Back online after a while, perhaps: try what waited.
+				s.Sync()
 			})
 		}))
 	}
