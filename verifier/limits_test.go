@@ -27,7 +27,10 @@ func TestInputLimits(t *testing.T) {
 	}{
 		{"fail/larger than the default 1 MiB", append([]byte(`{"x":"`), append(bytes.Repeat([]byte("a"), verifier.DefaultMaxBytes), '"', '}')...), nil, verifier.ErrTooLarge, "the limit is 1048576"},
 		{"fail/larger than a set limit", signedBadge("CNA"), func(o *verifier.Options) { o.MaxBytes = 100 }, verifier.ErrTooLarge, "the limit is 100"},
-		{"fail/nested too deeply", []byte(deep), nil, verifier.ErrUnreadable, "nests"},
+		{"fail/nested too deeply", []byte(deep), nil, verifier.ErrUnreadable, "nested deeper"},
+		// The proof covers the value the parser keeps (the last); a reader
+		// of the file may see the first.
+		{"fail/a member twice", duplicated(t, signedBadge("CNA")), nil, verifier.ErrUnreadable, "duplicate"},
 		{"fail/not JSON", []byte(`{"@context": [`), nil, verifier.ErrUnreadable, "not JSON"},
 		{"fail/two documents", []byte(`{} {}`), nil, verifier.ErrUnreadable, "trailing data"},
 		{"fail/plain text", []byte("I am a nurse"), nil, verifier.ErrUnreadable, "neither JSON"},
@@ -106,4 +109,20 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("verified input that is not the signed badge: %q", in)
 		}
 	})
+}
+
+// duplicated puts a forged "name" before the genuine first member of a
+// signed credential's achievement, so the genuine one (last) is the one a
+// JSON parser keeps.
+func duplicated(t *testing.T, signed []byte) []byte {
+	t.Helper()
+	i := bytes.Index(signed, []byte(`"achievement":{`))
+	if i < 0 {
+		i = bytes.Index(signed, []byte(`"achievement": {`))
+	}
+	if i < 0 {
+		t.Fatal("no achievement in the signed badge")
+	}
+	j := i + bytes.IndexByte(signed[i:], '{') + 1
+	return append(append(append([]byte{}, signed[:j]...), []byte(`"name":"Registered Nurse (forged)",`)...), signed[j:]...)
 }

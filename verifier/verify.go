@@ -174,6 +174,11 @@ type run struct {
 }
 
 func decodeObject(b []byte) (map[string]any, error) {
+	// A duplicate member is refused: the signature covers what the parser
+	// kept (the last value), while a reader of the file may see the first.
+	if err := jose.CheckJSON(b, schemas.MaxDepth); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	var doc map[string]any
 	if err := dec.Decode(&doc); err != nil {

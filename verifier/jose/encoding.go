@@ -31,6 +31,11 @@ func isB64(c byte) bool {
 
 func encodeB64(b []byte) string { return b64.EncodeToString(b) }
 
+// CheckJSON is checkJSON for the verifier's other JSON inputs (JSON-LD
+// credentials and presentations): the same rules everywhere the verifier
+// reads JSON. Its errors match ErrMalformed.
+func CheckJSON(b []byte, maxDepth int) error { return checkJSON(b, maxDepth) }
+
 // checkJSON bounds the nesting of b and rejects duplicate member names, which
 // different parsers resolve differently (RFC 7515 §4: a JOSE header with
 // duplicates must be rejected or the last one used; we reject everywhere).
