@@ -80,7 +80,10 @@ func PortfolioScreen(vm *PortfolioScreenVM, a PortfolioActions) fyne.CanvasObjec
 	items := container.NewVBox()
 	for i, it := range vm.Items {
 		id := it.ID
-		note := newEntry(lang.L("Why this record matters for the job"))
+		// A note wraps rather than scrolls sideways: the learner reads it
+		// whole at phone width (Shift+Enter saves, as the button does).
+		note := newMultiLineEntry(lang.L("Why this record matters for the job"))
+		note.SetMinRowsVisible(2)
 		note.SetText(it.Note)
 		save := newButton(lang.L("Save note"), theme.DocumentSaveIcon(), func() { a.SetNote(id, note.Text) })
 		note.OnSubmitted = func(s string) { a.SetNote(id, s) }
