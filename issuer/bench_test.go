@@ -4,32 +4,17 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
-	"fmt"
 	"path/filepath"
 	"testing"
 
 	"github.com/satchel-wallet/satchel/issuer"
+	"github.com/satchel-wallet/satchel/issuer/client"
 	"github.com/satchel-wallet/satchel/issuer/store/sqlite"
 	"github.com/satchel-wallet/satchel/transcript"
 	"github.com/satchel-wallet/satchel/transcript/samples"
 )
 
-// batchOf makes an intake batch of n military records for n learners, from
-// the sample JST record shape, with IDs starting at from.
-func batchOf(from, n int) []byte {
-	type rec = map[string]any
-	var learners, records []rec
-	for i := from; i < from+n; i++ {
-		lid := fmt.Sprintf("B-%06d", i)
-		learners = append(learners, rec{"id": lid, "givenName": "Bench", "familyName": fmt.Sprintf("Learner %d", i), "email": lid + "@example.org"})
-		records = append(records, rec{"id": "JST-" + lid, "kind": "military", "institution": "jst", "learner": lid,
-			"military": rec{"aceId": "AR-0709-0058", "title": "Combat Medic Specialist (68W), Army", "branch": "Army",
-				"started": "2021-01-04", "completed": "2021-06-30",
-				"credit": []rec{{"level": "lower-division", "hours": 6, "subject": "Emergency medical technician"}}}})
-	}
-	b, _ := json.Marshal(rec{"learners": learners, "records": records})
-	return b
-}
+func batchOf(from, n int) []byte { return client.MilitaryBatch("B-", from, n) }
 
 // newService opens a service over a fresh SQLite file with the sample JST
 // institution and its tables.
@@ -78,7 +63,7 @@ func BenchmarkIssue(b *testing.B) {
 	const per = 100
 	// Steady state: the status list exists and its signed copy is
 	// verified once, as in a service that has been running.
-	if _, err := svc.Submit(ctx, admin, "jst", "application/json", batchOf(-per, per), ""); err != nil {
+	if _, err := svc.Submit(ctx, admin, "jst", "application/json", client.MilitaryBatch("W-", 0, per), ""); err != nil {
 		b.Fatal(err)
 	}
 	bodies := make([][]byte, 0, b.N/per+1)

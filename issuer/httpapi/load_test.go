@@ -2,8 +2,6 @@ package httpapi_test
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 	"sync"
@@ -13,20 +11,6 @@ import (
 
 	"github.com/satchel-wallet/satchel/issuer/client"
 )
-
-// loadBatch is one learner's military record, as an intake batch.
-func loadBatch(i int) []byte {
-	type obj = map[string]any
-	lid := fmt.Sprintf("LD-%07d", i)
-	b, _ := json.Marshal(obj{
-		"learners": []obj{{"id": lid, "givenName": "Load", "familyName": "Test", "email": lid + "@example.org"}},
-		"records": []obj{{"id": "JST-" + lid, "kind": "military", "institution": "jst", "learner": lid,
-			"military": obj{"aceId": "AR-0709-0058", "title": "Combat Medic Specialist (68W), Army", "branch": "Army",
-				"started": "2021-01-04", "completed": "2021-06-30",
-				"credit": []obj{{"level": "lower-division", "hours": 6, "subject": "Emergency medical technician"}}}}},
-	})
-	return b
-}
 
 // BenchmarkConcurrentClients puts 200 concurrent clients on the service
 // over 127.0.0.1: each request is, in turn, an intake of one record (which
@@ -38,7 +22,7 @@ func BenchmarkConcurrentClients(b *testing.B) {
 	e := start(b, "")
 	ctx := context.Background()
 	// A first credential, so the status list exists.
-	if _, _, err := e.as("jst").Submit(ctx, "jst", "application/json", loadBatch(0), ""); err != nil {
+	if _, _, err := e.as("jst").Submit(ctx, "jst", "application/json", client.MilitaryBatch("LD-", 0, 1), ""); err != nil {
 		b.Fatal(err)
 	}
 	tr := &http.Transport{MaxIdleConnsPerHost: clients}
@@ -66,7 +50,7 @@ func BenchmarkConcurrentClients(b *testing.B) {
 				var err error
 				switch i % 3 {
 				case 0:
-					_, _, err = jst.Submit(ctx, "jst", "application/json", loadBatch(int(i)), "")
+					_, _, err = jst.Submit(ctx, "jst", "application/json", client.MilitaryBatch("LD-", int(i), 1), "")
 				case 1:
 					_, err = anon.Get(ctx, "/status/jst-revocation-1")
 				default:

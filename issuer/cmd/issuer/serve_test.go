@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -109,21 +108,6 @@ func (p *serverProc) admin() *client.Client {
 	return &client.Client{BaseURL: p.url, Token: "admin-token-for-tests-0123456789"}
 }
 
-func batchBody(n int) []byte {
-	type obj = map[string]any
-	var learners, records []obj
-	for i := 0; i < n; i++ {
-		lid := fmt.Sprintf("K-%05d", i)
-		learners = append(learners, obj{"id": lid, "givenName": "Crash", "familyName": fmt.Sprintf("Test %d", i), "email": lid + "@example.org"})
-		records = append(records, obj{"id": "JST-" + lid, "kind": "military", "institution": "jst", "learner": lid,
-			"military": obj{"aceId": "AR-0709-0058", "title": "Combat Medic Specialist (68W), Army", "branch": "Army",
-				"started": "2021-01-04", "completed": "2021-06-30",
-				"credit": []obj{{"level": "lower-division", "hours": 6, "subject": "Emergency medical technician"}}}})
-	}
-	b, _ := json.Marshal(obj{"learners": learners, "records": records})
-	return b
-}
-
 // TestKilledMidBatch kills the service (SIGKILL) while it issues a large
 // batch. After a restart the batch is wholly there or wholly absent, the
 // status list still verifies with no bit set, and the database is intact;
@@ -141,11 +125,11 @@ func TestKilledMidBatch(t *testing.T) {
 	}
 	jst := func(url string) *client.Client { return &client.Client{BaseURL: url, Token: tokens["jst"]} }
 	// A first small batch, so a status list exists before the crash.
-	if _, _, err := jst(p.url).Submit(ctx, "jst", "application/json", batchBody(1), "warm-up"); err != nil {
+	if _, _, err := jst(p.url).Submit(ctx, "jst", "application/json", client.MilitaryBatch("K-", 0, 1), "warm-up"); err != nil {
 		t.Fatal(err)
 	}
 	const n = 300
-	body := batchBody(n)
+	body := client.MilitaryBatch("K-", 0, n)
 	errc := make(chan error, 1)
 	go func() {
 		_, _, err := jst(p.url).Submit(ctx, "jst", "application/json", body, "big-batch")
@@ -172,7 +156,7 @@ func TestKilledMidBatch(t *testing.T) {
 	c := jst(p2.url)
 	counted := 0
 	for i := 0; i < n; i++ {
-		cs, err := c.LearnerCredentials(ctx, "jst", fmt.Sprintf("K-%05d", i))
+		cs, err := c.LearnerCredentials(ctx, "jst", fmt.Sprintf("K-%07d", i))
 		if err != nil {
 			t.Fatal(err)
 		}
