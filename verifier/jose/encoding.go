@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"slices"
 )
 
 var b64 = base64.RawURLEncoding.Strict()
@@ -45,22 +44,36 @@ func checkJSON(b []byte, maxDepth int) error {
 	type frame struct {
 		object  bool
 		wantKey bool
-		keys    []string
-		set     map[string]struct{}
+		// keys are the members seen, as slices of b (or unescaped copies);
+		// set takes over past 16 of them.
+		keys [][]byte
+		set  map[string]struct{}
 	}
 	var stack []frame
+	// spare keeps each depth's key list for the next object at that depth,
+	// so a large document costs allocations by depth, not by object.
+	var spare [][][]byte
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; c {
 		case '{', '[':
 			if len(stack) >= maxDepth {
 				return fail(ErrLimit, "JSON nested deeper than %d", maxDepth)
 			}
-			stack = append(stack, frame{object: c == '{', wantKey: c == '{'})
+			f := frame{object: c == '{', wantKey: c == '{'}
+			if d := len(stack); d < len(spare) {
+				f.keys = spare[d][:0]
+			}
+			stack = append(stack, f)
 		case '}', ']':
 			if len(stack) == 0 {
 				return fail(ErrMalformed, "unbalanced JSON")
 			}
-			stack = stack[:len(stack)-1]
+			d := len(stack) - 1
+			for len(spare) <= d {
+				spare = append(spare, nil)
+			}
+			spare[d] = stack[d].keys
+			stack = stack[:d]
 		case ',':
 			if n := len(stack); n > 0 && stack[n-1].object {
 				stack[n-1].wantKey = true
@@ -79,32 +92,34 @@ func checkJSON(b []byte, maxDepth int) error {
 			if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].wantKey {
 				f := &stack[n-1]
 				f.wantKey = false
-				var key string
+				key := b[i+1 : j]
 				if escaped {
-					if err := json.Unmarshal(b[i:j+1], &key); err != nil {
+					var k string
+					if err := json.Unmarshal(b[i:j+1], &k); err != nil {
 						return fail(ErrMalformed, "invalid JSON string")
 					}
-				} else {
-					key = string(b[i+1 : j])
+					key = []byte(k)
 				}
 				// A short list is cheaper than a map for the usual handful
 				// of members; a map keeps hostile objects linear.
 				if f.set != nil {
-					if _, dup := f.set[key]; dup {
-						return fail(ErrMalformed, "duplicate JSON member %s", short(key))
+					if _, dup := f.set[string(key)]; dup {
+						return fail(ErrMalformed, "duplicate JSON member %s", short(string(key)))
 					}
-					f.set[key] = struct{}{}
+					f.set[string(key)] = struct{}{}
 				} else {
-					if slices.Contains(f.keys, key) {
-						return fail(ErrMalformed, "duplicate JSON member %s", short(key))
+					for _, k := range f.keys {
+						if bytes.Equal(k, key) {
+							return fail(ErrMalformed, "duplicate JSON member %s", short(string(key)))
+						}
 					}
 					f.keys = append(f.keys, key)
 					if len(f.keys) > 16 {
 						f.set = make(map[string]struct{}, 32)
 						for _, k := range f.keys {
-							f.set[k] = struct{}{}
+							f.set[string(k)] = struct{}{}
 						}
-						f.keys = nil
+						f.keys = f.keys[:0]
 					}
 				}
 			}
