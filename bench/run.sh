@@ -2,13 +2,15 @@
 # Runs Satchel's benchmarks on one core and prints each figure with its ratio
 # to a raw Ed25519 signature verification measured in the same run, then
 # writes the table to bench/results.json so figures can be compared over
-# time. Ratios, not seconds: they hold across machines.
+# time. Ratios, not seconds: they hold across machines. Packages run one
+# after another (-p 1): two benchmark binaries at once share the cores and
+# skew each other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 pkgs=${BENCH_PKGS:-./verifier/... ./schemas/... ./transcript/... ./wallet/... ./issuer/...}
-go test -run '^$' -bench "${BENCH:-.}" -benchmem -cpu 1 -benchtime "${BENCHTIME:-1s}" $pkgs | tee "$out" >&2
+go test -p 1 -run '^$' -bench "${BENCH:-.}" -benchmem -cpu 1 -benchtime "${BENCHTIME:-1s}" $pkgs | tee "$out" >&2
 awk -v when="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" '
 /^pkg: / { pkg = $2 }
 /^Benchmark/ {

@@ -11,6 +11,8 @@ import (
 	"github.com/satchel-wallet/satchel/issuer/intake"
 	"github.com/satchel-wallet/satchel/issuer/store"
 	"github.com/satchel-wallet/satchel/transcript"
+	"github.com/satchel-wallet/satchel/verifier/did"
+	"github.com/satchel-wallet/satchel/verifier/proof"
 )
 
 // Credential is an issued credential as the API shows it.
@@ -150,9 +152,17 @@ func (s *Service) Submit(ctx context.Context, a Actor, slug, mediaType string, b
 	res := BatchResult{Batch: batchID, Institution: slug, Records: make([]RecordResult, len(batch.Records))}
 
 	learners := map[string]transcript.Learner{}
+	known := map[string]bool{} // learners the institution sent before
 	for _, l := range batch.Learners {
-		if stored, err := s.db.Learner(ctx, slug, l.ID); err == nil && l.DID == "" {
-			l.DID = stored.DID // a DID the learner's wallet showed us is kept
+		stored, err := s.db.Learner(ctx, slug, l.ID)
+		switch {
+		case err == nil:
+			known[l.ID] = true
+			if l.DID == "" {
+				l.DID = stored.DID // a DID the learner's wallet showed us is kept
+			}
+		case !errors.Is(err, store.ErrNotFound):
+			return BatchResult{}, storeErr("learner "+l.ID, err)
 		}
 		learners[l.ID] = l
 	}
@@ -177,9 +187,11 @@ func (s *Service) Submit(ctx context.Context, a Actor, slug, mediaType string, b
 	}
 	sort.Strings(ids)
 	for _, lid := range ids {
-		prior, err := s.issuedRecords(ctx, slug, lid)
-		if err != nil {
-			return BatchResult{}, err
+		prior := map[string]priorRecord{}
+		if known[lid] {
+			if prior, err = s.issuedRecords(ctx, slug, lid); err != nil {
+				return BatchResult{}, err
+			}
 		}
 		all := make([]transcript.Record, 0, len(prior)+len(byLearner[lid]))
 		for _, p := range prior {
@@ -215,6 +227,18 @@ func (s *Service) Submit(ctx context.Context, a Actor, slug, mediaType string, b
 		return BatchResult{}, err
 	}
 	creds := make([]store.Credential, 0, len(todo))
+	// The signer and its DID document, read once for the batch (read after
+	// the signer, the document holds its key).
+	var signer proof.Signer
+	var issuerDoc *did.Document
+	if len(todo) > 0 {
+		if signer, _, err = s.activeSigner(ctx, s.db, slug, row.DID); err != nil {
+			return BatchResult{}, fmt.Errorf("sign: %w", err)
+		}
+		if issuerDoc, err = (resolver{s: s}).Resolve(ctx, row.DID); err != nil {
+			return BatchResult{}, fmt.Errorf("sign: %w", err)
+		}
+	}
 	for k, p := range todo {
 		p.entry = entries[k]
 		if p.id, err = s.newURN(); err != nil {
@@ -235,7 +259,7 @@ func (s *Service) Submit(ctx context.Context, a Actor, slug, mediaType string, b
 		if err != nil {
 			return BatchResult{}, err
 		}
-		signed, err := s.secure(ctx, slug, row.DID, row.Format, doc, now)
+		signed, err := s.secureWith(ctx, signer, row.Format, doc, now, issuerDoc)
 		if err != nil {
 			return BatchResult{}, fmt.Errorf("record %d (%s): %w", p.index, p.record.ID, err)
 		}

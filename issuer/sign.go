@@ -24,6 +24,13 @@ func (s *Service) secure(ctx context.Context, owner, issuerDID, format string, d
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
+	return s.secureWith(ctx, signer, format, doc, now)
+}
+
+// secureWith is secure with the signer given (a batch looks it up once)
+// and, optionally, the signer's DID document as it stood when the batch
+// looked the signer up (the self-check then reads no keys).
+func (s *Service) secureWith(ctx context.Context, signer proof.Signer, format string, doc map[string]any, now time.Time, pinned ...*did.Document) ([]byte, error) {
 	var out []byte
 	switch format {
 	case FormatJWT:
@@ -44,15 +51,19 @@ func (s *Service) secure(ctx context.Context, owner, issuerDID, format string, d
 			return nil, err
 		}
 	}
-	if err := s.selfCheck(ctx, out, now); err != nil {
+	if err := s.selfCheck(ctx, out, now, pinned...); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // selfCheck verifies what the service just signed.
-func (s *Service) selfCheck(ctx context.Context, signed []byte, now time.Time) error {
-	rep, err := verifier.Verify(ctx, signed, s.verifyOptions(now))
+func (s *Service) selfCheck(ctx context.Context, signed []byte, now time.Time, pinned ...*did.Document) error {
+	opt := s.verifyOptions(now)
+	if len(pinned) > 0 {
+		opt.DIDs = resolver{s: s, pinned: pinned}
+	}
+	rep, err := verifier.Verify(ctx, signed, opt)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrSelfCheck, err)
 	}
@@ -72,14 +83,23 @@ func (s *Service) selfCheck(ctx context.Context, signed []byte, now time.Time) e
 // verifyOptions are the verifier's world as the service sees it: its own
 // DID documents and status lists, straight from the database.
 func (s *Service) verifyOptions(now time.Time) verifier.Options {
-	return verifier.Options{Now: now, Loader: s.cfg.Loader, DIDs: resolver{s}, StatusLists: listSource{s}, Lists: &s.verified}
+	return verifier.Options{Now: now, Loader: s.cfg.Loader, DIDs: resolver{s: s}, StatusLists: listSource{s}, Lists: &s.verified}
 }
 
 // resolver resolves the service's own DIDs from the database, and did:key
-// and did:jwk by computation. Nothing is fetched.
-type resolver struct{ s *Service }
+// and did:jwk by computation. Nothing is fetched. Pinned documents are
+// answered first: a batch's issuer, read once when the batch began.
+type resolver struct {
+	s      *Service
+	pinned []*did.Document
+}
 
 func (r resolver) Resolve(ctx context.Context, id string) (*did.Document, error) {
+	for _, d := range r.pinned {
+		if d.ID == id {
+			return d, nil
+		}
+	}
 	s := r.s
 	owner, ok := "", id == s.did
 	if rest, found := strings.CutPrefix(id, s.did+":institutions:"); found && slugRE.MatchString(rest) {
