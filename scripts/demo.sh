@@ -87,7 +87,7 @@ done
 
 step "6. She builds a portfolio for an EMT job at Sierra Vista Ambulance (healthcare, a priority sector)"
 W portfolio create "EMT application"
-for id in $(W list --json | grep -oE '"ID": *[0-9]+' | grep -oE '[0-9]+'); do W portfolio add "EMT application" "$id" > /dev/null; done
+for id in $(W list --json | grep -oE '"id": *[0-9]+' | grep -oE '[0-9]+'); do W portfolio add "EMT application" "$id" > /dev/null; done
 W portfolio show "EMT application"
 
 step "7. The employer's page asks for the application over OpenID4VP; her wallet answers with the portfolio"

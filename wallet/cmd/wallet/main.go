@@ -13,6 +13,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -346,10 +347,11 @@ func (e env) query(q wallet.Query, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		if all == nil {
-			all = []wallet.Entry{}
+		out := make([]entryJSON, 0, len(all))
+		for _, c := range all {
+			out = append(out, entryView(c))
 		}
-		return enc.Encode(all)
+		return enc.Encode(out)
 	}
 	if len(all) == 0 {
 		fmt.Fprintln(e.stdout, "no credentials")
@@ -460,4 +462,43 @@ func readInput(name string, stdin io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s is empty", errUsage, name)
 	}
 	return b, nil
+}
+
+// entryJSON is a credential as list --json and search --json print it:
+// the names respond --json uses too, times in RFC 3339, the digest in hex.
+type entryJSON struct {
+	ID             int64           `json:"id"`
+	Title          string          `json:"title"`
+	Kind           wallet.Kind     `json:"kind"`
+	Status         wallet.Status   `json:"status"`
+	VerifiedAt     string          `json:"verifiedAt,omitempty"`
+	KeptUnverified bool            `json:"keptUnverified,omitempty"`
+	Issuer         string          `json:"issuer"`
+	IssuerName     string          `json:"issuerName,omitempty"`
+	CredentialID   string          `json:"credentialId,omitempty"`
+	Format         string          `json:"format"`
+	Container      string          `json:"container,omitempty"`
+	Types          []string        `json:"types,omitempty"`
+	Description    string          `json:"description,omitempty"`
+	Issued         string          `json:"issued,omitempty"`
+	Expires        string          `json:"expires,omitempty"`
+	Skills         []wallet.Skill  `json:"skills,omitempty"`
+	Credits        []wallet.Credit `json:"credits,omitempty"`
+	Added          string          `json:"added"`
+	Digest         string          `json:"sha256"`
+}
+
+func entryView(c wallet.Entry) entryJSON {
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	return entryJSON{
+		ID: c.ID, Title: c.Title, Kind: c.Kind, Status: c.Status, VerifiedAt: stamp(c.VerifiedAt), KeptUnverified: c.KeptUnverified,
+		Issuer: c.IssuerID, IssuerName: c.IssuerName, CredentialID: c.CredentialID, Format: c.Format, Container: c.Container,
+		Types: c.Types, Description: c.Description, Issued: stamp(c.IssuedAt), Expires: stamp(c.ExpiresAt),
+		Skills: c.Skills, Credits: c.Credits, Added: stamp(c.AddedAt), Digest: hex.EncodeToString(c.Digest[:]),
+	}
 }

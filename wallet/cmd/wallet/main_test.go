@@ -125,6 +125,8 @@ func TestWalletCommand(t *testing.T) {
 	var entries []map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &entries) != nil || len(entries) != 1 {
 		t.Errorf("list --json: exit %d, %s", code, out)
+	} else if entries[0]["id"] != float64(1) || entries[0]["status"] != "verified" || len(entries[0]["sha256"].(string)) != 64 {
+		t.Errorf("list --json entry: %v", entries[0])
 	}
 	if code, out, errOut := run("backup", p("wallet.bak")); code != 0 || !strings.Contains(out, "encrypted") {
 		t.Fatalf("backup: exit %d %s %s", code, out, errOut)
