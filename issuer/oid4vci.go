@@ -52,9 +52,12 @@ func oauthErr(status int, code, format string, args ...any) *OAuthError {
 
 // Offer is a credential offer made for a learner.
 type Offer struct {
-	// URI is the openid-credential-offer:// link (also what the QR code
-	// holds).
+	// URI is the openid-credential-offer:// link carrying the offer.
 	URI string `json:"uri"`
+	// URIByReference is the same offer by reference (credential_offer_uri):
+	// a much shorter link, which the QR code holds so that a phone's
+	// camera reads it easily.
+	URIByReference string `json:"uriByReference"`
 	// Offer is the credential offer object the URI carries.
 	Offer json.RawMessage `json:"offer"`
 	// TxCode is the transaction code to give the learner by another
@@ -97,7 +100,7 @@ func (s *Service) CreateOffer(ctx context.Context, a Actor, slug, learner string
 	if len(ids) > 100 {
 		return Offer{}, fmt.Errorf("%w: an offer carries at most 100 credentials", ErrInvalid)
 	}
-	configs := map[string]bool{}
+	var offered []store.Credential
 	for _, id := range ids {
 		c, ok := byID[id]
 		if !ok {
@@ -106,7 +109,7 @@ func (s *Service) CreateOffer(ctx context.Context, a Actor, slug, learner string
 		if c.Revoked() {
 			return Offer{}, fmt.Errorf("%w: credential %s is revoked", ErrConflict, id)
 		}
-		configs[configOf(c)] = true
+		offered = append(offered, c)
 	}
 	code, err := s.randomToken(32)
 	if err != nil {
@@ -114,26 +117,13 @@ func (s *Service) CreateOffer(ctx context.Context, a Actor, slug, learner string
 	}
 	var tx string
 	var txHash []byte
-	grant := map[string]any{"pre-authorized_code": code}
 	if txCode {
 		if tx, err = s.digits(6); err != nil {
 			return Offer{}, err
 		}
 		txHash = hashSecret(tx)
-		grant["tx_code"] = map[string]any{"input_mode": "numeric", "length": 6,
-			"description": "Enter the code " + row.Name + " sent you separately."}
 	}
-	var configIDs []string
-	for _, c := range []string{ConfigOB3LDP, ConfigOB3JWT, ConfigCLRLDP} {
-		if configs[c] {
-			configIDs = append(configIDs, c)
-		}
-	}
-	offerJSON, err := json.Marshal(map[string]any{
-		"credential_issuer":            s.base.String(),
-		"credential_configuration_ids": configIDs,
-		"grants":                       map[string]any{GrantPreAuthorized: grant},
-	})
+	offerJSON, err := s.offerObject(code, offered, txCode, row.Name)
 	if err != nil {
 		return Offer{}, err
 	}
@@ -152,9 +142,64 @@ func (s *Service) CreateOffer(ctx context.Context, a Actor, slug, learner string
 		return Offer{}, storeErr("store offer", err)
 	}
 	return Offer{
-		URI:   OfferScheme + "?credential_offer=" + url.QueryEscape(string(offerJSON)),
-		Offer: offerJSON, TxCode: tx, Credentials: ids, Expires: o.Expires.Format(timeFormat),
+		URI:            OfferScheme + "?credential_offer=" + url.QueryEscape(string(offerJSON)),
+		URIByReference: OfferScheme + "?credential_offer_uri=" + url.QueryEscape(s.offerURL(code)),
+		Offer:          offerJSON, TxCode: tx, Credentials: ids, Expires: o.Expires.Format(timeFormat),
 	}, nil
+}
+
+// offerURL is where an offer is served by reference. The pre-authorised
+// code names it: the URL is exactly as secret as the code in an offer by
+// value, and no other identifier needs storing.
+func (s *Service) offerURL(code string) string {
+	return s.base.String() + "/oid4vci/offers/" + url.PathEscape(code)
+}
+
+// offerObject is the credential offer of some credentials.
+func (s *Service) offerObject(code string, offered []store.Credential, txCode bool, institution string) ([]byte, error) {
+	configs := map[string]bool{}
+	for _, c := range offered {
+		configs[configOf(c)] = true
+	}
+	var configIDs []string
+	for _, c := range []string{ConfigOB3LDP, ConfigOB3JWT, ConfigCLRLDP} {
+		if configs[c] {
+			configIDs = append(configIDs, c)
+		}
+	}
+	grant := map[string]any{"pre-authorized_code": code}
+	if txCode {
+		grant["tx_code"] = map[string]any{"input_mode": "numeric", "length": 6,
+			"description": "Enter the code " + institution + " sent you separately."}
+	}
+	return json.Marshal(map[string]any{
+		"credential_issuer":            s.base.String(),
+		"credential_configuration_ids": configIDs,
+		"grants":                       map[string]any{GrantPreAuthorized: grant},
+	})
+}
+
+// OfferObject serves an offer by reference (credential_offer_uri): the
+// same object the offer by value carries, while the offer can still be
+// redeemed (ErrNotFound after, or for a code never issued).
+func (s *Service) OfferObject(ctx context.Context, code string) ([]byte, error) {
+	o, err := s.db.OfferByCode(ctx, hashSecret(code))
+	if err != nil || o.State != store.OfferOffered || s.now().After(o.Expires) {
+		return nil, fmt.Errorf("%w: no offer to redeem here: it was redeemed, it expired, or the link is wrong", ErrNotFound)
+	}
+	row, err := s.db.Institution(ctx, o.Institution)
+	if err != nil {
+		return nil, storeErr("offer", err)
+	}
+	offered := make([]store.Credential, 0, len(o.Credentials))
+	for _, id := range o.Credentials {
+		c, err := s.db.Credential(ctx, id)
+		if err != nil {
+			return nil, storeErr("offered credential", err)
+		}
+		offered = append(offered, c)
+	}
+	return s.offerObject(code, offered, o.TxCodeHash != nil, row.Name)
 }
 
 func configOf(c store.Credential) string {

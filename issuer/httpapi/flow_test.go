@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -472,6 +473,18 @@ func TestOpenID4VCI(t *testing.T) {
 		t.Fatal(err)
 	}
 	code := o.Grants[issuer.GrantPreAuthorized].Code
+	// By reference (what the QR code holds): the same offer object.
+	ref, _ := url.Parse(offer.URIByReference)
+	refURL := ref.Query().Get("credential_offer_uri")
+	if !strings.HasPrefix(refURL, "http://localhost:"+port(e.url)+"/oid4vci/offers/") || len(offer.URIByReference) >= len(offer.URI) {
+		t.Fatalf("offer by reference %q", offer.URIByReference)
+	}
+	byRef, err := (&client.Client{BaseURL: e.url}).Get(ctx, strings.TrimPrefix(refURL, "http://localhost:"+port(e.url)))
+	var compact bytes.Buffer
+	_ = json.Compact(&compact, offer.Offer)
+	if err != nil || string(byRef) != compact.String() {
+		t.Fatalf("offer by reference: %v\n%s\nwant\n%s", err, byRef, offer.Offer)
+	}
 	tokenReq := func(tx string) (*http.Response, map[string]any) {
 		resp, err := http.PostForm(e.url+"/oid4vci/token", url.Values{"grant_type": {issuer.GrantPreAuthorized}, "pre-authorized_code": {code}, "tx_code": {tx}})
 		if err != nil {
@@ -491,6 +504,9 @@ func TestOpenID4VCI(t *testing.T) {
 	}
 	if resp, _ := tokenReq(offer.TxCode); resp.StatusCode != 400 {
 		t.Fatalf("a code worked twice: %d", resp.StatusCode)
+	}
+	if _, err := (&client.Client{BaseURL: e.url}).Get(ctx, strings.TrimPrefix(refURL, "http://localhost:"+port(e.url))); !client.IsStatus(err, 404) {
+		t.Fatalf("a redeemed offer is still served by reference: %v", err)
 	}
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	holder, _ := did.KeyDID(pub)

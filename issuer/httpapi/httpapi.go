@@ -107,6 +107,7 @@ func New(svc *issuer.Service, opt Options) http.Handler {
 		return a.reply(w, http.StatusOK, log, err)
 	}))
 
+	m.HandleFunc("GET /oid4vci/offers/{code}", a.offerObject)
 	m.HandleFunc("POST /oid4vci/token", a.token)
 	m.HandleFunc("POST /oid4vci/credential", a.oid4vciCredential)
 
@@ -481,7 +482,7 @@ func (a *api) createOffer(w http.ResponseWriter, r *http.Request, who issuer.Act
 	if err != nil {
 		return err
 	}
-	png, err := qrPNG(o.URI)
+	png, err := qrPNG(o.URIByReference)
 	if err != nil {
 		return err
 	}
@@ -510,6 +511,18 @@ type bufferCloser struct{ b []byte }
 
 func (b *bufferCloser) Write(p []byte) (int, error) { b.b = append(b.b, p...); return len(p), nil }
 func (b *bufferCloser) Close() error                { return nil }
+
+// offerObject serves an offer by reference (credential_offer_uri).
+func (a *api) offerObject(w http.ResponseWriter, r *http.Request) {
+	body, err := a.svc.OfferObject(r.Context(), r.PathValue("code"))
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(body)
+}
 
 func (a *api) token(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {

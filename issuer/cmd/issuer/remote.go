@@ -160,8 +160,9 @@ func runSubmit(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// runOffer makes an OpenID4VCI offer for a learner and prints the link
-// (and writes its QR code with --qr).
+// runOffer makes an OpenID4VCI offer for a learner and prints its link, by
+// reference (credential_offer_uri; --json gives both forms), and writes
+// its QR code with --qr.
 func runOffer(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("offer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -184,6 +185,7 @@ func runOffer(args []string, stdout, stderr io.Writer) error {
 	defer cancel()
 	var out struct {
 		URI    string   `json:"uri"`
+		ByRef  string   `json:"uriByReference"`
 		TxCode string   `json:"txCode"`
 		Creds  []string `json:"credentials"`
 		QR     string   `json:"qr"`
@@ -206,7 +208,8 @@ func runOffer(args []string, stdout, stderr io.Writer) error {
 		out.QR = ""
 		return writeJSON(stdout, out)
 	}
-	fmt.Fprintln(stdout, out.URI)
+	// The short link, by reference: what the QR code holds too.
+	fmt.Fprintln(stdout, out.ByRef)
 	if out.TxCode != "" {
 		fmt.Fprintf(stderr, "transaction code for the learner: %s\n", out.TxCode)
 	}
