@@ -521,6 +521,21 @@ func TestRespondWindow(t *testing.T) {
 	test.Tap(button(t, w, "Continue"))
 	p.flush()
 	wantText(t, w, "This request has expired or was already answered.")
+
+	// Escape while the answer is on its way: the page goes, the outcome is
+	// still said.
+	link2, id2 := emp.request("ems-screening")
+	e = entry(t, w, "openid4vp://…")
+	e.SetText(link2)
+	test.Tap(button(t, w, "Continue"))
+	p.flush()
+	test.Tap(button(t, w, "Share"))
+	s.Escape()
+	p.flush()
+	wantText(t, w, "Sent: the employer's page accepted your answer.")
+	if st, _ := emp.result(id2); st != "done" {
+		t.Fatalf("the answer sent while leaving the page: %s", st)
+	}
 }
 
 // The confirmation drawn alone: a ticked claim is what Share gets; while

@@ -787,6 +787,10 @@ func (s *Shell) drawRespond(rvm *RespondVM, vm *RespondScreenVM, folio *Portfoli
 					}
 					if seq == s.seq {
 						draw()
+					} else if err == nil {
+						// The learner left the page while it was sending:
+						// what became of the answer is still said.
+						s.info(lang.L("Answer an employer's request"), shareOutcome(r))
 					}
 					s.lockedOut(err)
 				})
@@ -1158,4 +1162,15 @@ func appIconSmall() fyne.CanvasObject {
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(32, 32))
 	return img
+}
+
+// shareOutcome says in a sentence what became of an answer.
+func shareOutcome(r RespondResult) string {
+	switch {
+	case r.Accepted:
+		return lang.L("Sent: the employer's page accepted your answer.")
+	case r.Queued:
+		return lang.L("The employer's page cannot be reached now. Your answer is saved, and it will be sent when you are back online (if the request has not expired by then).")
+	}
+	return lang.L("The employer's page refused your answer: {{.Why}}", map[string]any{"Why": r.Reason})
 }
