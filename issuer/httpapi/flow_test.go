@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -671,4 +672,57 @@ func (e *env) verifyJWT(token string) verifier.Report {
 func post(ctx context.Context, c *client.Client, path, body string) error {
 	_, err := c.Do(ctx, http.MethodPost, path, "application/json", []byte(body), nil, nil)
 	return err
+}
+
+// TestNoSecretInLog: tokens, codes and passphrases never reach the log,
+// also when they are in a request's path.
+func TestNoSecretInLog(t *testing.T) {
+	var logs syncBuffer
+	e := start(t, "")
+	ctx := context.Background()
+	svcLog := slog.New(slog.NewTextHandler(&logs, nil))
+	h := httpapi.New(e.svc, httpapi.Options{AdminToken: adminToken, Log: svcLog})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	submitJST(t, e, "")
+	offer, err := e.as("jst").Offer(ctx, "jst", "L-1001", nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := url.Parse(offer.URIByReference)
+	code := strings.TrimPrefix(ref.Query().Get("credential_offer_uri"), "http://localhost:"+port(e.url)+"/oid4vci/offers/")
+	jst := &client.Client{BaseURL: srv.URL, Token: e.tokens["jst"]}
+	if _, err := jst.Get(ctx, "/oid4vci/offers/"+code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jst.Credential(ctx, "jst", "urn:uuid:nope"); !client.IsStatus(err, 404) {
+		t.Fatal(err)
+	}
+	_, _ = http.PostForm(srv.URL+"/oid4vci/token", url.Values{"grant_type": {issuer.GrantPreAuthorized}, "pre-authorized_code": {code}, "tx_code": {offer.TxCode}})
+	out := logs.String()
+	if !strings.Contains(out, "/oid4vci/offers/…") {
+		t.Fatalf("the request is not in the log:\n%s", out)
+	}
+	for name, secret := range map[string]string{"pre-authorised code": code, "transaction code": offer.TxCode, "API token": e.tokens["jst"], "admin token": adminToken} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the %s is in the log:\n%s", name, out)
+		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -141,10 +141,19 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				writeJSON(rec, http.StatusInternalServerError, map[string]string{"error": "internal error", "request": id})
 			}
 		}
-		a.log.InfoContext(r.Context(), "request", "request", id, "method", r.Method, "path", r.URL.Path,
+		a.log.InfoContext(r.Context(), "request", "request", id, "method", r.Method, "path", loggedPath(r.URL.Path),
 			"status", rec.status, "ms", time.Since(start).Milliseconds())
 	}()
 	a.mux.ServeHTTP(rec, r)
+}
+
+// loggedPath is a request's path as the log may keep it: an offer by
+// reference is named by its pre-authorised code, a secret.
+func loggedPath(p string) string {
+	if strings.HasPrefix(p, "/oid4vci/offers/") {
+		return "/oid4vci/offers/…"
+	}
+	return p
 }
 
 type statusRecorder struct {
