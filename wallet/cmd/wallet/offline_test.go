@@ -88,7 +88,11 @@ func TestOffline(t *testing.T) {
 	}
 	st.Close()
 	verify := filepath.Join(dir, "verify")
-	if out, err := exec.Command("go", "build", "-o", verify, "github.com/satchel-wallet/satchel/verifier/cmd/verify").CombinedOutput(); err != nil {
+	build := []string{"build", "-o", verify}
+	if raceEnabled {
+		build = append(build, "-race") // reuses what the test build compiled
+	}
+	if out, err := exec.Command("go", append(build, "github.com/satchel-wallet/satchel/verifier/cmd/verify")...).CombinedOutput(); err != nil {
 		t.Fatalf("build verify: %v\n%s", err, out)
 	}
 
