@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/satchel-wallet/satchel/verifier"
+	"github.com/satchel-wallet/satchel/verifier/did"
 	"github.com/satchel-wallet/satchel/verifier/employer"
 	"github.com/satchel-wallet/satchel/verifier/requirements"
 )
@@ -23,8 +25,9 @@ const serveUsage = `usage: verify serve [--addr 127.0.0.1:8090] [--trust FILE] [
 
 Runs the employer page: pick a job, upload or paste what an applicant sent
 (or ask their wallet over OpenID4VP), and read what it proves. POST
-/api/verify answers with the report verify --json prints. Nothing is
-fetched: DID documents, status lists and contexts come from the files given.
+/api/verify answers with the report verify --json prints. Nothing an
+applicant sends is fetched: DID documents, status lists and contexts come
+from the files given; --refresh-lists fetches those status lists again.
 Stops on SIGINT or SIGTERM.
 
 `
@@ -36,6 +39,10 @@ type serveFlags struct {
 	jobs     string
 	baseURL  string
 	maxBytes int64
+	// refresh is how often the preloaded status lists are fetched again
+	// (0: never); localhostHTTP lets that use http to this machine.
+	refresh       time.Duration
+	localhostHTTP bool
 }
 
 // serve runs the employer page until ctx is done or a SIGINT or SIGTERM
@@ -52,6 +59,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8090", "listen on this `ADDRESS`")
 	fs.StringVar(&f.jobs, "jobs", "", "`DIR` of job requirements files (*.json); none: verify without requirements")
 	fs.StringVar(&f.baseURL, "base-url", "", "`URL` browsers and wallets reach the page at, for links and the QR code (default http://ADDR)")
+	fs.DurationVar(&f.refresh, "refresh-lists", 0, "fetch the --status-list URLs again this often (e.g. 1h), keeping a new copy only when it verifies; 0: never")
+	fs.BoolVar(&f.localhostHTTP, "insecure-localhost", false, "let --refresh-lists use http to this machine (development, make demo); otherwise https only")
 	fs.Int64Var(&f.maxBytes, "max-bytes", employer.DefaultMaxBodyBytes, "largest request body in `BYTES` (an upload, pasted text, a wallet's response); more is refused with 413")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -100,6 +109,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		jobs = fmt.Sprintf("%d jobs", n)
 	}
 	fmt.Fprintf(stdout, "verify serve: the employer page is at %s/ (listening on %s; %s)\n", strings.TrimRight(cfg.BaseURL, "/"), ln.Addr(), jobs)
+	if f.refresh > 0 {
+		r := &listRefresher{urls: cfg.StatusLists.URLs(), cache: cfg.StatusLists, localhostHTTP: f.localhostHTTP, client: refreshClient(),
+			opt: verifier.Options{Loader: cfg.Contexts, DIDs: &did.Local{Cache: cfg.DIDs}, StatusLists: cfg.StatusLists, Trust: cfg.Trust, Skew: cfg.Skew},
+			now: time.Now, logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }}
+		go func() {
+			t := time.NewTicker(f.refresh)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					r.refresh(ctx)
+				}
+			}
+		}()
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
