@@ -8,21 +8,27 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/satchel-wallet/satchel/verifier"
+	"github.com/satchel-wallet/satchel/verifier/did"
 	"github.com/satchel-wallet/satchel/verifier/status"
 )
 
 // listRefresher fetches again the status lists the operator preloaded
 // (--status-list URL=FILE), so that a revocation reaches a page that runs
-// for days. It fetches only those URLs — never one that an applicant's
+// for days, and the preloaded did:web documents. It fetches only those URLs — never one that an applicant's
 // credential names — and keeps a new copy only when it verifies as a status
 // list credential with the page's own world; otherwise the old copy stays
 // and the failure is logged.
 type listRefresher struct {
 	urls  []string
 	cache *status.Cache
+	// dids, when set, holds the preloaded DID documents: those that are
+	// did:web are fetched again from where their DIDs say (an issuer that
+	// rotated its key publishes the new one there).
+	dids *did.Cache
 	// opt is the world lists are verified with (DIDs, contexts, trust).
 	opt verifier.Options
 	// localhostHTTP allows http to localhost, 127.0.0.1 and ::1
@@ -33,9 +39,27 @@ type listRefresher struct {
 	logf          func(format string, args ...any)
 }
 
-// refresh fetches every list once and reports how many were replaced.
+// refresh fetches every did:web document and every list once, and reports
+// how many were replaced.
 func (r *listRefresher) refresh(ctx context.Context) int {
 	n := 0
+	if r.dids != nil {
+		web := &did.WebFetcher{LoopbackHTTP: r.localhostHTTP}
+		for _, id := range r.dids.IDs() {
+			if !strings.HasPrefix(id, "did:web:") {
+				continue
+			}
+			doc, err := web.Fetch(ctx, id)
+			if err == nil {
+				_, err = r.dids.Add(doc.Raw, r.now())
+			}
+			if err != nil {
+				r.logf("verify serve: refresh DID document %s: %v (the copy held stays)", id, err)
+				continue
+			}
+			n++
+		}
+	}
 	for _, u := range r.urls {
 		if err := r.one(ctx, u); err != nil {
 			r.logf("verify serve: refresh status list %s: %v (the copy held stays)", u, err)

@@ -121,3 +121,62 @@ func TestRefreshLists(t *testing.T) {
 		})
 	}
 }
+
+// TestRefreshDIDDocuments: a preloaded did:web document is fetched again
+// from where its DID says, so a rotated key reaches the page; a document
+// that is not that DID's is not kept.
+func TestRefreshDIDDocuments(t *testing.T) {
+	var mu sync.Mutex
+	var served []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.URL.Path != "/institutions/jst/did.json" {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write(served)
+	}))
+	defer srv.Close()
+	id := "did:web:localhost%3A" + srv.URL[strings.LastIndex(srv.URL, ":")+1:] + ":institutions:jst"
+	docOf := func(docID string, keys int) []byte {
+		var methods []any
+		var refs []string
+		for i := 1; i <= keys; i++ {
+			pub, _, _ := ed25519.GenerateKey(nil)
+			mk, _ := did.MultikeyEncode(pub)
+			vm := docID + "#key-" + string(rune('0'+i))
+			methods = append(methods, map[string]any{"id": vm, "type": "Multikey", "controller": docID, "publicKeyMultibase": mk})
+			refs = append(refs, vm)
+		}
+		b, _ := json.Marshal(map[string]any{"id": docID, "verificationMethod": methods, "assertionMethod": refs})
+		return b
+	}
+	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name  string
+		serve []byte
+		keys  int
+	}{
+		{"ok/a rotated key arrives", docOf(id, 2), 2},
+		{"fail/another DID's document is not kept", docOf("did:web:elsewhere.example", 2), 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mu.Lock()
+			served = tc.serve
+			mu.Unlock()
+			dids := did.NewCache()
+			if _, err := dids.Add(docOf(id, 1), at.Add(-time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			var logs strings.Builder
+			r := &listRefresher{dids: dids, cache: status.NewCache(), localhostHTTP: true, client: refreshClient(),
+				now: func() time.Time { return at }, logf: func(f string, a ...any) { logs.WriteString(f + "\n") }}
+			r.refresh(context.Background())
+			doc, _, ok := dids.Get(id)
+			if !ok || len(doc.VerificationMethod) != tc.keys {
+				t.Fatalf("after refresh the document has %d keys, want %d; log:\n%s", len(doc.VerificationMethod), tc.keys, logs.String())
+			}
+		})
+	}
+}

@@ -59,7 +59,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8090", "listen on this `ADDRESS`")
 	fs.StringVar(&f.jobs, "jobs", "", "`DIR` of job requirements files (*.json); none: verify without requirements")
 	fs.StringVar(&f.baseURL, "base-url", "", "`URL` browsers and wallets reach the page at, for links and the QR code (default http://ADDR)")
-	fs.DurationVar(&f.refresh, "refresh-lists", 0, "fetch the --status-list URLs again this often (e.g. 1h), keeping a new copy only when it verifies; 0: never")
+	fs.DurationVar(&f.refresh, "refresh-lists", 0, "fetch the --status-list URLs and the --did-document did:web documents again this often (e.g. 1h), keeping a new copy only when it checks out; 0: never")
 	fs.BoolVar(&f.localhostHTTP, "insecure-localhost", false, "let --refresh-lists use http to this machine (development, make demo); otherwise https only")
 	fs.Int64Var(&f.maxBytes, "max-bytes", employer.DefaultMaxBodyBytes, "largest request body in `BYTES` (an upload, pasted text, a wallet's response); more is refused with 413")
 	if err := fs.Parse(args); err != nil {
@@ -110,7 +110,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "verify serve: the employer page is at %s/ (listening on %s; %s)\n", strings.TrimRight(cfg.BaseURL, "/"), ln.Addr(), jobs)
 	if f.refresh > 0 {
-		r := &listRefresher{urls: cfg.StatusLists.URLs(), cache: cfg.StatusLists, localhostHTTP: f.localhostHTTP, client: refreshClient(),
+		r := &listRefresher{urls: cfg.StatusLists.URLs(), cache: cfg.StatusLists, dids: cfg.DIDs, localhostHTTP: f.localhostHTTP, client: refreshClient(),
 			opt: verifier.Options{Loader: cfg.Contexts, DIDs: &did.Local{Cache: cfg.DIDs}, StatusLists: cfg.StatusLists, Trust: cfg.Trust, Skew: cfg.Skew},
 			now: time.Now, logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }}
 		go func() {
