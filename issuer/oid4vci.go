@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -218,7 +219,7 @@ func (s *Service) digits(n int) (string, error) {
 	for i := range b {
 		var r [1]byte
 		for {
-			if _, err := s.cfg.Rand.Read(r[:]); err != nil {
+			if _, err := io.ReadFull(s.cfg.Rand, r[:]); err != nil {
 				return "", err
 			}
 			if r[0] < 250 { // no modulo bias

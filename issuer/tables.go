@@ -40,9 +40,6 @@ func (s *Service) UploadTable(ctx context.Context, a Actor, slug, mediaType stri
 	if err != nil {
 		return TableInfo{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	if _, err := transcript.NewEngine([]transcript.Table{t}, s.catalog()); err != nil {
-		return TableInfo{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
 	canonical, err := json.Marshal(t)
 	if err != nil {
 		return TableInfo{}, err

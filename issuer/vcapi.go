@@ -2,6 +2,7 @@ package issuer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -59,8 +60,10 @@ func (s *Service) IssueDocument(ctx context.Context, a Actor, doc map[string]any
 		}
 	}
 	id, _ := doc["id"].(string)
-	if existing, err := s.db.Credential(ctx, id); err == nil || existing.ID != "" {
+	if _, err := s.db.Credential(ctx, id); err == nil {
 		return Credential{}, fmt.Errorf("%w: a credential with id %s exists", ErrConflict, clip(id))
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return Credential{}, storeErr("credential "+clip(id), err)
 	}
 	now := s.now()
 	vc11 := hasContext(doc, transcript.ContextVC11)

@@ -174,7 +174,7 @@ func runOffer(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *learner == "" || fs.NArg() > 0 && fs.NArg() > 100 {
+	if *learner == "" || fs.NArg() > 100 {
 		return fmt.Errorf("%w: offer --institution SLUG --learner ID [CREDENTIAL_ID...]", errUsage)
 	}
 	c, err := r.client(true)
@@ -281,9 +281,12 @@ func runTable(args []string, stdout, stderr io.Writer) error {
 	defer cancel()
 	var res any
 	if strings.HasSuffix(strings.ToLower(fs.Arg(0)), ".csv") {
-		for s, d := range map[string]*transcript.Date{*from: &info.EffectiveFrom, *until: &info.EffectiveUntil} {
-			if s != "" {
-				if *d, err = transcript.ParseDate(s); err != nil {
+		for _, f := range []struct {
+			s string
+			d *transcript.Date
+		}{{*from, &info.EffectiveFrom}, {*until, &info.EffectiveUntil}} {
+			if f.s != "" {
+				if *f.d, err = transcript.ParseDate(f.s); err != nil {
 					return fmt.Errorf("%w: %v", errUsage, err)
 				}
 			}
