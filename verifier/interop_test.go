@@ -223,6 +223,14 @@ func TestStatusListRevocation(t *testing.T) {
 					t.Errorf("with a ListMemo the checks differ:\n%s", diff)
 				}
 			}
+			// The memo keeps a list that verified, and only such a list.
+			wantKept := 0
+			if strings.HasPrefix(tt.name, "ok/") || tt.name == "fail/revoked" {
+				wantKept = 1
+			}
+			if got := verifier.MemoLen(memo); got != wantKept {
+				t.Errorf("the memo holds %d lists, want %d", got, wantKept)
+			}
 			var st verifier.Check
 			for _, c := range rep.Checks {
 				if c.Check == verifier.CheckStatus {

@@ -50,7 +50,7 @@ func (m *ListMemo) put(key [32]byte, l *status.List) {
 	m.order = append(m.order, key)
 }
 
-// validAt reports whether a remembered list may be used at now: within its
+// listValidAt reports whether a remembered list may be used at now: within its
 // validity window, with the clock skew, as its verification checked.
 func listValidAt(l *status.List, now time.Time, skew time.Duration) bool {
 	return (l.ValidFrom.IsZero() || !now.Before(l.ValidFrom.Add(-skew))) &&

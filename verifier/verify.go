@@ -187,28 +187,7 @@ func decodeObject(b []byte) (map[string]any, error) {
 	if dec.More() {
 		return nil, errors.New("trailing data after the JSON object")
 	}
-	if d := depth(doc, 0); d > schemas.MaxDepth {
-		return nil, fmt.Errorf("JSON nests %d levels, the limit is %d", d, schemas.MaxDepth)
-	}
 	return doc, nil
-}
-
-func depth(v any, d int) int {
-	if d > schemas.MaxDepth {
-		return d
-	}
-	m := d
-	switch x := v.(type) {
-	case map[string]any:
-		for _, e := range x {
-			m = max(m, depth(e, d+1))
-		}
-	case []any:
-		for _, e := range x {
-			m = max(m, depth(e, d+1))
-		}
-	}
-	return m
 }
 
 // jsonld verifies a JSON-LD credential or presentation.
@@ -438,9 +417,12 @@ func (v *run) checkEntry(ctx context.Context, e status.Entry, issuer string) (st
 // list whose exact bytes verified before is taken from there while now is
 // within its validity window.
 func (v *run) verifiedList(ctx context.Context, e status.Entry, raw []byte) (*status.List, string) {
-	key := sha256.Sum256(raw)
-	if l, ok := v.opt.Lists.get(key); ok && listValidAt(l, v.opt.Now, v.opt.Skew) {
-		return l, ""
+	var key [32]byte
+	if v.opt.Lists != nil {
+		key = sha256.Sum256(raw)
+		if l, ok := v.opt.Lists.get(key); ok && listValidAt(l, v.opt.Now, v.opt.Skew) {
+			return l, ""
+		}
 	}
 	listDoc, err := decodeObject(raw)
 	if err != nil {
