@@ -52,6 +52,11 @@ func (s *Service) UploadTable(ctx context.Context, a Actor, slug, mediaType stri
 		if err != nil {
 			return err
 		}
+		for _, have := range tables {
+			if have.ID == t.ID && have.Version == t.Version {
+				return fmt.Errorf("%w: table %s version %s exists; send a new version", ErrConflict, t.ID, t.Version)
+			}
+		}
 		if _, err := transcript.NewEngine(append(tables, t), s.catalog()); err != nil {
 			return fmt.Errorf("%w: %v", ErrInvalid, err)
 		}

@@ -726,3 +726,55 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestBadTables: a table that does not read, or that would clash with the
+// versions held, is refused naming why, and nothing is stored.
+func TestBadTables(t *testing.T) {
+	e := start(t, "")
+	ctx := context.Background()
+	jst := e.as("jst")
+	before, err := e.svc.Tables(ctx, issuer.Actor{Admin: true}, "jst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := `{"id":"extra","version":"1","title":"t","owner":"o","effectiveFrom":"2026-01-01","rows":[{"id":"R1","source":{"kind":"military","id":"AR-1"},"grants":[{"college":"Sierra Vista Community College","code":"KIN 100","title":"Physical Conditioning","units":1,"url":"https://catalog.sierravista.example/courses/kin-100"}],"authority":"a","approved":"2025-01-01"}]}`
+	if _, err := jst.UploadTableJSON(ctx, "jst", []byte(good)); err != nil {
+		t.Fatalf("a good table: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		call func() error
+		want int
+		says string
+	}{
+		{"fail/not JSON", func() error { _, err := jst.UploadTableJSON(ctx, "jst", []byte(`{"id":`)); return err }, 400, "table"},
+		{"fail/no rows", func() error {
+			_, err := jst.UploadTableJSON(ctx, "jst", []byte(`{"id":"x","version":"1","title":"t","owner":"o","effectiveFrom":"2026-01-01","rows":[]}`))
+			return err
+		}, 400, "row"},
+		{"fail/the same version again", func() error { _, err := jst.UploadTableJSON(ctx, "jst", []byte(good)); return err }, 409, "extra"},
+		{"fail/CSV without its header", func() error {
+			_, err := jst.Do(ctx, http.MethodPost, "/institutions/jst/tables", "text/csv", []byte("row_id,source_kind\nR1,military\n"), nil, nil)
+			return err
+		}, 400, ""},
+		{"fail/CSV with a bad date", func() error {
+			_, err := jst.Do(ctx, http.MethodPost, "/institutions/jst/tables?id=x&version=1&effectiveFrom=1+Sept", "text/csv", []byte("row_id\n"), nil, nil)
+			return err
+		}, 400, "effectiveFrom"},
+		{"fail/neither JSON nor CSV", func() error {
+			_, err := jst.Do(ctx, http.MethodPost, "/institutions/jst/tables", "application/pdf", []byte("%PDF"), nil, nil)
+			return err
+		}, 400, "application/json or text/csv"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			if !client.IsStatus(err, tc.want) || !strings.Contains(err.Error(), tc.says) {
+				t.Fatalf("got %v, want %d saying %q", err, tc.want, tc.says)
+			}
+		})
+	}
+	after, err := e.svc.Tables(ctx, issuer.Actor{Admin: true}, "jst")
+	if err != nil || len(after) != len(before)+1 {
+		t.Fatalf("tables: %d before, %d after (want one more), %v", len(before), len(after), err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -232,4 +233,69 @@ func verifyWith(t *testing.T, c *client.Client, raw []byte) verifier.Report {
 		t.Fatal(err)
 	}
 	return rep
+}
+
+// TestRemoteCommands: seed, submit, offer and revoke against a running
+// service, and their refusals of bad usage (exit 2) before anything is sent.
+func TestRemoteCommands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the service as a process")
+	}
+	dir := t.TempDir()
+	p := startServer(t, dir)
+	admin := filepath.Join(dir, "admin-token")
+	tokens := filepath.Join(dir, "tokens.json")
+	code, out, errOut := runCLI("seed", "--url", p.url, "--token-file", admin, "--tokens-out", tokens)
+	if code != 0 || !strings.Contains(out, "created jst") {
+		t.Fatalf("seed: %d %s %s", code, out, errOut)
+	}
+	raw, _ := os.ReadFile(tokens)
+	var toks map[string]string
+	if err := json.Unmarshal(raw, &toks); err != nil {
+		t.Fatal(err)
+	}
+	jst := filepath.Join(dir, "jst.token")
+	if err := os.WriteFile(jst, []byte(toks["jst"]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	batch := filepath.Join("..", "..", "intake", "testdata", "jst-military.json")
+	code, out, errOut = runCLI("submit", "--url", p.url, "--token-file", jst, "--institution", "jst", "--json", batch)
+	var res struct {
+		Records []struct {
+			Credential string `json:"credential"`
+		} `json:"records"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Records) == 0 {
+		t.Fatalf("submit: %d %s %s", code, out, errOut)
+	}
+	code, out, errOut = runCLI("offer", "--url", p.url, "--token-file", jst, "--institution", "jst", "--learner", "L-1001", "--tx-code")
+	if code != 0 || !strings.HasPrefix(out, "openid-credential-offer://?credential_offer_uri=") || !strings.Contains(errOut, "transaction code") {
+		t.Fatalf("offer: %d %s %s", code, out, errOut)
+	}
+	code, out, errOut = runCLI("revoke", "--url", p.url, "--token-file", jst, "--institution", "jst", "--reason", "test", res.Records[0].Credential)
+	if code != 0 || !strings.Contains(out, "revoked=true") {
+		t.Fatalf("revoke: %d %s %s", code, out, errOut)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		says string
+	}{
+		{"fail/no token", []string{"submit", "--url", p.url, "--institution", "jst", batch}, 2, "token"},
+		{"fail/no institution", []string{"submit", "--url", p.url, "--token-file", jst, batch}, 2, "--institution"},
+		{"fail/not a batch file", []string{"submit", "--url", p.url, "--token-file", jst, "--institution", "jst", admin}, 2, ".json, .csv or .xml"},
+		{"fail/another institution's data", []string{"submit", "--url", p.url, "--token-file", jst, "--institution", "harbor-adult", batch}, 1, "403"},
+		{"fail/offer without a learner", []string{"offer", "--url", p.url, "--token-file", jst, "--institution", "jst"}, 2, "--learner"},
+		{"fail/revoke what is not there", []string{"revoke", "--url", p.url, "--token-file", jst, "--institution", "jst", "urn:uuid:nope"}, 1, "404"},
+		{"fail/table with a bad date", []string{"table", "--url", p.url, "--token-file", jst, "--institution", "jst", "--effective-from", "1 Sept", batch[:len(batch)-5] + ".csv"}, 2, "date"},
+		{"fail/seed without where to write", []string{"seed", "--url", p.url, "--token-file", admin}, 2, "--tokens-out"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(tc.args...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.says) {
+				t.Fatalf("exit %d (want %d)\n%s%s\nwant %q", code, tc.code, out, errOut, tc.says)
+			}
+		})
+	}
 }
