@@ -90,7 +90,7 @@ func (vm *AddVM) importRaw(ctx context.Context, raw []byte, keep bool) (ImportRe
 	case err != nil:
 		return ImportResult{}, err
 	}
-	trust, _ := vm.s.Trust(ctx)
+	trust := w.Verifier.Trust // the registries the import was checked with
 	card, err := cardOf(ctx, w.Store, c.Entry, trust, vm.s.now())
 	if err != nil {
 		return ImportResult{}, err
@@ -199,7 +199,7 @@ func (vm *AddVM) AcceptOffer(ctx context.Context, link, txCode string) (OfferRes
 	if err != nil {
 		return OfferResult{}, err
 	}
-	trust, _ := vm.s.Trust(ctx)
+	trust := w.Verifier.Trust // the registries the import was checked with
 	for _, c := range cs {
 		card, err := cardOf(ctx, w.Store, c.Entry, trust, vm.s.now())
 		if err != nil {

@@ -401,11 +401,7 @@ func (s *Session) Trust(ctx context.Context) (*verifier.Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	vo, err := wallet.OfflineVerifier(ctx, st)
-	if err != nil {
-		return nil, err
-	}
-	return vo.Trust, nil
+	return wallet.Trust(ctx, st)
 }
 
 // Backup is an encrypted archive of the whole wallet under the

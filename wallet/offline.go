@@ -125,18 +125,22 @@ func OfflineVerifier(ctx context.Context, st Ops) (verifier.Options, error) {
 	for _, l := range sl {
 		lists.Add(l.Key, l.Data, l.FetchedAt)
 	}
-	opt := verifier.Options{DIDs: &did.Local{Cache: dids}, StatusLists: lists}
-	regs, err := TrustedRegistries(ctx, st)
+	trust, err := Trust(ctx, st)
 	if err != nil {
 		return verifier.Options{}, err
 	}
-	if len(regs) > 0 {
-		opt.Trust, err = mergeRegistries(regs)
-		if err != nil {
-			return verifier.Options{}, err
-		}
+	return verifier.Options{DIDs: &did.Local{Cache: dids}, StatusLists: lists, Trust: trust}, nil
+}
+
+// Trust is the wallet's trusted registries merged into one, or nil when
+// none is loaded (trust is then not checked). It reads only the registries:
+// what a list of records needs to show "issuer not recognised".
+func Trust(ctx context.Context, st Ops) (*verifier.Registry, error) {
+	regs, err := TrustedRegistries(ctx, st)
+	if err != nil || len(regs) == 0 {
+		return nil, err
 	}
-	return opt, nil
+	return mergeRegistries(regs)
 }
 
 // mergeRegistries makes one registry of several: an issuer listed by two

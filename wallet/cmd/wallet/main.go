@@ -196,29 +196,6 @@ func (e env) init(args []string) error {
 	return nil
 }
 
-// verifierOptions builds offline verification from the wallet's caches.
-func verifierOptions(ctx context.Context, st wallet.Store) (verifier.Options, error) {
-	dids := did.NewCache()
-	docs, err := st.CachedAll(ctx, wallet.CacheDIDDocument)
-	if err != nil {
-		return verifier.Options{}, err
-	}
-	for _, d := range docs {
-		if _, err := dids.Add(d.Data, d.FetchedAt); err != nil {
-			return verifier.Options{}, fmt.Errorf("cached DID document %s: %w", d.Key, err)
-		}
-	}
-	lists := status.NewCache()
-	sl, err := st.CachedAll(ctx, wallet.CacheStatusList)
-	if err != nil {
-		return verifier.Options{}, err
-	}
-	for _, l := range sl {
-		lists.Add(l.Key, l.Data, l.FetchedAt)
-	}
-	return verifier.Options{DIDs: &did.Local{Cache: dids}, StatusLists: lists}, nil
-}
-
 type multi []string
 
 func (m *multi) String() string     { return strings.Join(*m, ",") }
@@ -284,6 +261,11 @@ func (e env) importCmd(args []string) error {
 		if err != nil {
 			return err
 		}
+		// Checked as --did-document is: a file that is not a status list is
+		// refused now, not cached to fail every verification later.
+		if _, err := status.ParseListCredential(b); err != nil {
+			return fmt.Errorf("%w: --status-list %s: %v", errUsage, file, err)
+		}
 		cached = append(cached, wallet.Cached{Kind: wallet.CacheStatusList, Key: url, Data: b, FetchedAt: now})
 	}
 	for _, c := range cached {
@@ -291,7 +273,7 @@ func (e env) importCmd(args []string) error {
 			return err
 		}
 	}
-	opt, err := verifierOptions(e.ctx, st)
+	opt, err := wallet.OfflineVerifier(e.ctx, st)
 	if err != nil {
 		return err
 	}
@@ -408,7 +390,7 @@ func (e env) verify(args []string) error {
 		return err
 	}
 	defer st.Close()
-	opt, err := verifierOptions(e.ctx, st)
+	opt, err := wallet.OfflineVerifier(e.ctx, st)
 	if err != nil {
 		return err
 	}
