@@ -15,8 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/satchel-wallet/satchel/verifier"
-	"github.com/satchel-wallet/satchel/verifier/did"
 	"github.com/satchel-wallet/satchel/verifier/employer"
 	"github.com/satchel-wallet/satchel/verifier/requirements"
 )
@@ -72,7 +70,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "verify serve: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	cfg, err := serveConfig(f)
+	cfg, w, err := serveConfig(f)
 	if err != nil {
 		fmt.Fprintf(stderr, "verify serve: %s\n", oneLine(err))
 		return 2
@@ -111,8 +109,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "verify serve: the employer page is at %s/ (listening on %s; %s)\n", strings.TrimRight(cfg.BaseURL, "/"), ln.Addr(), jobs)
 	if f.refresh > 0 {
 		r := &listRefresher{urls: cfg.StatusLists.URLs(), cache: cfg.StatusLists, dids: cfg.DIDs, localhostHTTP: f.localhostHTTP, client: refreshClient(),
-			opt: verifier.Options{Loader: cfg.Contexts, DIDs: &did.Local{Cache: cfg.DIDs}, StatusLists: cfg.StatusLists, Trust: cfg.Trust, Skew: cfg.Skew},
-			now: time.Now, logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }}
+			opt: w.options(), now: time.Now, logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }}
 		go func() {
 			t := time.NewTicker(f.refresh)
 			defer t.Stop()
@@ -146,24 +143,24 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // serveConfig loads what the flags name: the same world verify uses, and
 // the jobs. A bad file is an error naming it.
-func serveConfig(f serveFlags) (employer.Config, error) {
+func serveConfig(f serveFlags) (employer.Config, *world, error) {
 	w, err := loadWorld(f.world)
 	if err != nil {
-		return employer.Config{}, err
+		return employer.Config{}, nil, err
 	}
 	if f.maxBytes <= 0 {
-		return employer.Config{}, fmt.Errorf("--max-bytes %d: want a positive number of bytes", f.maxBytes)
+		return employer.Config{}, nil, fmt.Errorf("--max-bytes %d: want a positive number of bytes", f.maxBytes)
 	}
 	cfg := employer.Config{Trust: w.trust, DIDs: w.dids, StatusLists: w.statusLists, Contexts: w.loader,
 		At: w.at, Skew: w.skew, BaseURL: f.baseURL, MaxBodyBytes: f.maxBytes}
 	if f.jobs != "" {
 		jobs, err := requirements.LoadDir(os.DirFS(f.jobs))
 		if err != nil {
-			return employer.Config{}, fmt.Errorf("--jobs %s: %w", f.jobs, err)
+			return employer.Config{}, nil, fmt.Errorf("--jobs %s: %w", f.jobs, err)
 		}
 		cfg.Jobs = jobs
 	}
-	return cfg, nil
+	return cfg, w, nil
 }
 
 // oneLine keeps a joined error on the one line exit status 2 comes with.
