@@ -144,7 +144,7 @@ func TestNetworkRules(t *testing.T) {
 	})
 }
 
-func TestCheckDuplicates(t *testing.T) {
+func TestStrictJSON(t *testing.T) {
 	for in, ok := range map[string]bool{
 		`{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}`: true,
 		`[1,"a",{"x":[]},null]`:                     true,
@@ -153,10 +153,13 @@ func TestCheckDuplicates(t *testing.T) {
 		`{"a":{"b":1,"b":2}}`:                       false,
 		`[{"a":1},{"b":1,"b":1}]`:                   false,
 		`{"a":1`:                                    false,
+		`{"a":1,"\u0061":2}`:                        false,
+		`{"a":1} {}`:                                false,
 		strings.Repeat("[", 65) + strings.Repeat("]", 65): false,
 	} {
-		if err := checkDuplicates([]byte(in)); (err == nil) != ok {
-			t.Errorf("checkDuplicates(%.40s) = %v, want ok=%v", in, err, ok)
+		var v any
+		if err := strictJSON([]byte(in), &v); (err == nil) != ok {
+			t.Errorf("strictJSON(%.40s) = %v, want ok=%v", in, err, ok)
 		}
 	}
 }

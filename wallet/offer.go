@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"github.com/satchel-wallet/satchel/verifier/jose"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -266,10 +266,11 @@ func (o Offer) CheckTxCode(code string) error {
 	return nil
 }
 
-// strictJSON decodes one JSON value and refuses trailing data and
-// duplicate object keys (which two parsers could read differently).
+// strictJSON decodes one JSON value and refuses trailing data, nesting
+// deeper than 64 levels and duplicate object keys (which two parsers could
+// read differently) — the verifier's own rules for JSON (jose.CheckJSON).
 func strictJSON(b []byte, v any) error {
-	if err := checkDuplicates(b); err != nil {
+	if err := jose.CheckJSON(b, 64); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -280,53 +281,4 @@ func strictJSON(b []byte, v any) error {
 		return errors.New("data after the JSON value")
 	}
 	return nil
-}
-
-// checkDuplicates walks a JSON value and fails on a repeated object key
-// or nesting deeper than 64 levels.
-func checkDuplicates(b []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	type frame struct {
-		obj     bool
-		keys    map[string]bool
-		wantKey bool
-	}
-	var stack []*frame
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return io.ErrUnexpectedEOF
-		}
-		if err != nil {
-			return err
-		}
-		if d, ok := tok.(json.Delim); ok {
-			switch d {
-			case '{', '[':
-				if len(stack) >= 64 {
-					return errors.New("nested more than 64 levels deep")
-				}
-				stack = append(stack, &frame{obj: d == '{', keys: map[string]bool{}, wantKey: d == '{'})
-				continue
-			default:
-				stack = stack[:len(stack)-1]
-			}
-		} else if n := len(stack); n > 0 && stack[n-1].obj && stack[n-1].wantKey {
-			k, _ := tok.(string)
-			if stack[n-1].keys[k] {
-				return fmt.Errorf("duplicate key %s", quote(k))
-			}
-			stack[n-1].keys[k] = true
-			stack[n-1].wantKey = false
-			continue
-		}
-		// A value is complete.
-		if len(stack) == 0 {
-			return nil
-		}
-		if top := stack[len(stack)-1]; top.obj {
-			top.wantKey = true
-		}
-	}
 }

@@ -65,7 +65,7 @@ func TestParseOffer(t *testing.T) {
 		{"fail/not JSON", offerLink("{nope"), "not a JSON object"},
 		{"fail/JSON array", offerLink("[]"), "not a JSON object"},
 		{"fail/trailing data", offerLink(offerJSON + "{}"), "data after"},
-		{"fail/duplicate key", offerLink(strings.Replace(offerJSON, `{"credential_issuer"`, `{"credential_issuer":"https://evil.example","credential_issuer"`, 1)), "duplicate key"},
+		{"fail/duplicate key", offerLink(strings.Replace(offerJSON, `{"credential_issuer"`, `{"credential_issuer":"https://evil.example","credential_issuer"`, 1)), "duplicate JSON member \"credential_issuer\""},
 		{"fail/no issuer", offerLink(strings.Replace(offerJSON, `"credential_issuer":"https://etranscript.example",`, "", 1)), "credential_issuer is missing"},
 		{"fail/issuer not a string", offerLink(strings.Replace(offerJSON, `"https://etranscript.example"`, "42", 1)), "wrong types"},
 		{"fail/plain http issuer", offerLink(strings.Replace(offerJSON, "https://etranscript.example", "http://etranscript.example", 1)), "plain http"},
@@ -215,7 +215,7 @@ func TestParseRequestObject(t *testing.T) {
 		{"fail/no definition", strings.Replace(requestJSON, `"presentation_definition"`, `"x_definition"`, 1), "presentation_definition is missing"},
 		{"fail/DCQL", strings.Replace(requestJSON, `"presentation_definition"`, `"dcql_query"`, 1), "DCQL"},
 		{"fail/definition package requirements refuses", strings.Replace(requestJSON, `"path":["$.type"]`, `"path":["$..[?(@.a > 1)]"]`, 1), "presentation_definition"},
-		{"fail/duplicate nonce", strings.Replace(requestJSON, `"nonce":"n-1"`, `"nonce":"n-1","nonce":"n-2"`, 1), "duplicate key"},
+		{"fail/duplicate nonce", strings.Replace(requestJSON, `"nonce":"n-1"`, `"nonce":"n-1","nonce":"n-2"`, 1), "duplicate JSON member \"nonce\""},
 		{"fail/too large", `{"x":"` + strings.Repeat("a", 300<<10) + `"}`, "limit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
