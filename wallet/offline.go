@@ -107,15 +107,9 @@ func putRegistries(ctx context.Context, tx Ops, regs []verifier.Registry) error 
 // DID documents and status lists in its cache, and its trusted registries
 // merged into one (nil when none is loaded, so trust is not checked).
 func OfflineVerifier(ctx context.Context, st Ops) (verifier.Options, error) {
-	dids := did.NewCache()
-	docs, err := st.CachedAll(ctx, CacheDIDDocument)
+	dids, err := cachedDIDs(ctx, st)
 	if err != nil {
 		return verifier.Options{}, err
-	}
-	for _, d := range docs {
-		if _, err := dids.Add(d.Data, d.FetchedAt); err != nil {
-			return verifier.Options{}, fmt.Errorf("cached DID document %s: %w", d.Key, err)
-		}
 	}
 	lists := status.NewCache()
 	sl, err := st.CachedAll(ctx, CacheStatusList)
@@ -129,7 +123,22 @@ func OfflineVerifier(ctx context.Context, st Ops) (verifier.Options, error) {
 	if err != nil {
 		return verifier.Options{}, err
 	}
-	return verifier.Options{DIDs: &did.Local{Cache: dids}, StatusLists: lists, Trust: trust}, nil
+	return verifier.Options{DIDs: dids, StatusLists: lists, Trust: trust}, nil
+}
+
+// cachedDIDs is a resolver over the DID documents in the wallet's cache.
+func cachedDIDs(ctx context.Context, st Ops) (*did.Local, error) {
+	dids := did.NewCache()
+	docs, err := st.CachedAll(ctx, CacheDIDDocument)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if _, err := dids.Add(d.Data, d.FetchedAt); err != nil {
+			return nil, fmt.Errorf("cached DID document %s: %w", d.Key, err)
+		}
+	}
+	return &did.Local{Cache: dids}, nil
 }
 
 // Trust is the wallet's trusted registries merged into one, or nil when

@@ -12,6 +12,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/verifier"
 	"github.com/satchel-wallet/satchel/verifier/proof"
+	"github.com/satchel-wallet/satchel/verifier/status"
 )
 
 // Sync queue action kinds.
@@ -312,13 +313,21 @@ func (w *Wallet) RecheckAll(ctx context.Context) ([]Rechecked, error) {
 	}
 }
 
-// checkList verifies a fetched status list credential with the cache.
+// checkList verifies a fetched status list credential with the cached DID
+// documents (a list carries no status of its own, so the cached lists are
+// not read for it).
 func (w *Wallet) checkList(ctx context.Context, tx Ops, c Cached) error {
-	vo, err := w.cacheVerifier(ctx, tx)
+	dids, err := cachedDIDs(ctx, tx)
 	if err != nil {
 		return err
 	}
-	vo.Now = w.now()
+	vo := w.Verifier
+	vo.DIDs, vo.StatusLists, vo.Now = dids, status.NewCache(), w.now()
+	if vo.Trust == nil {
+		if vo.Trust, err = Trust(ctx, tx); err != nil {
+			return err
+		}
+	}
 	rep, err := verifier.Verify(ctx, c.Data, vo)
 	if err != nil {
 		return fmt.Errorf("%w: status list %s: %v", ErrBadResponse, c.Key, err)
